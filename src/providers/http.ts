@@ -116,3 +116,52 @@ export function base64ToBytes(b64: string): Uint8Array {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+
+// Webhook-signature plumbing shared by the adapters whose providers sign callbacks.
+
+/** HMAC-SHA256 of `message` (UTF-8) under `key`, with crypto.subtle so it runs under Node and Deno. */
+export async function hmacSha256(key: Uint8Array, message: string): Promise<Uint8Array> {
+  const cryptoKey = await crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(message)));
+}
+
+/** Compares two byte strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Decodes lowercase or uppercase hex; undefined when the text is not hex of even length. */
+export function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/**
+ * `16:9` → about `area` pixels at that ratio, each side rounded to `multiple` and kept within
+ * [min, max]; undefined when the ratio is not `<w>:<h>`. For providers that take pixels, not ratios.
+ */
+export function pixelsForRatio(
+  ratio: string,
+  limits: { multiple: number; min: number; max: number; area?: number },
+): { width: number; height: number } | undefined {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(ratio.trim());
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) return undefined;
+  const r = Number(m[1]) / Number(m[2]);
+  const snap = (v: number) => Math.min(limits.max, Math.max(limits.min, Math.round(v / limits.multiple) * limits.multiple));
+  let width = snap(Math.sqrt((limits.area ?? 1024 * 1024) * r));
+  let height = snap(width / r);
+  if (height === limits.max) width = snap(height * r);
+  if (width === limits.max) height = snap(width / r);
+  return { width, height };
+}
