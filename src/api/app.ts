@@ -1,0 +1,86 @@
+// The runtime-neutral API: a Hono app, `(Request) => Response`, served by Node locally and by
+// a Supabase edge function under Deno. Every response is JSON in the contract's envelopes and
+// carries X-RateLimit-* headers; CORS follows the contract's §17.
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from './deps.ts';
+import { errorBody } from './envelope.ts';
+import { ApiError } from './errors.ts';
+import { rateHeaders } from './rate-headers.ts';
+import { registerAccount } from './routes/account.ts';
+import { registerContent } from './routes/content.ts';
+import { registerFiles } from './routes/files.ts';
+import { registerGenerate } from './routes/generate.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerLibrary } from './routes/library.ts';
+import { ROUTES } from './routes/table.ts';
+import { MemoryRateLimiter } from './rate-limit.ts';
+
+export const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'Authorization, Content-Type, Idempotency-Key, X-BabySea-SDK-Name, X-BabySea-SDK-Version, X-BabySea-SDK-Runtime, X-BabySea-SDK-Runtime-Version',
+  'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotency-Replayed, X-Request-Id',
+  'Access-Control-Max-Age': '600',
+};
+
+/** Errors that mean the database was not reached: nothing was sent, so nothing was written. */
+function isConnectError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '57P03' || code === '53300' ||
+    (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(err.message));
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // Unauthenticated requests are limited per client address, so even a 401 carries the headers.
+  const anonymousLimiter = new MemoryRateLimiter();
+
+  app.use('*', async (c, next) => {
+    c.set('requestId', `req_${crypto.randomUUID().replaceAll('-', '')}`);
+    c.set('auth', undefined);
+    c.set('rate', undefined);
+    if (c.req.method === 'OPTIONS') {
+      return c.json({}, 200, CORS_HEADERS);
+    }
+    await next();
+    let rate = c.get('rate');
+    if (!rate) {
+      const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
+      rate = await anonymousLimiter.limit(client, 'anonymous', deps.clock().getTime());
+    }
+    for (const [k, v] of Object.entries({ ...CORS_HEADERS, ...rateHeaders(rate), 'X-Request-Id': c.get('requestId') })) {
+      c.res.headers.set(k, v);
+    }
+  });
+
+  registerGenerate(app, deps);
+  registerContent(app, deps);
+  registerAccount(app, deps);
+  registerLibrary(app, deps);
+  registerHealth(app, deps);
+  registerFiles(app, deps);
+
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = ROUTES.filter((r) => r.pattern.test(path)).map((r) => r.method);
+    const err = allowed.length > 0
+      ? new ApiError('method_not_allowed', { message: `${c.req.method} is not allowed here; use ${[...new Set(allowed)].join(', ')}.` })
+      : new ApiError('route_not_found', { message: `No endpoint ${c.req.method} ${path}.` });
+    const headers: Record<string, string> = allowed.length > 0 ? { Allow: [...new Set(allowed)].join(', ') } : {};
+    return c.json(errorBody(c.get('requestId'), err), err.spec.status as 404, headers);
+  });
+
+  app.onError((err, c) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (isConnectError(err)) apiError = new ApiError('service_unavailable');
+    else {
+      console.error(`[${c.get('requestId')}]`, err);
+      apiError = new ApiError('internal_error');
+    }
+    return c.json(errorBody(c.get('requestId'), apiError), apiError.spec.status as 500, apiError.headers);
+  });
+
+  return app;
+}

@@ -1,0 +1,26 @@
+// Reads a JSON request body with the contract's rules: application/json only, a size cap, an
+// object at the top level.
+import type { Context } from 'hono';
+import type { AppEnv } from './deps.ts';
+import { ApiError } from './errors.ts';
+
+export async function readJsonObject(c: Context<AppEnv>, maxBytes: number): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError('unsupported_media_type', { message: `Content-Type must be application/json, got ${JSON.stringify(type || 'none')}.` });
+  }
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > maxBytes) throw new ApiError('payload_too_large', { message: `The body exceeds ${maxBytes} bytes.` });
+  const buffer = await c.req.arrayBuffer();
+  if (buffer.byteLength > maxBytes) throw new ApiError('payload_too_large', { message: `The body exceeds ${maxBytes} bytes.` });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buffer));
+  } catch {
+    throw new ApiError('invalid_json');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ApiError('invalid_json', { message: 'The request body must be a JSON object.' });
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,33 @@
+// What the API needs from the outside, injected so the same app runs under Node and Deno and
+// in tests with a pinned clock.
+import type { Region } from '../catalog/types.ts';
+import type { Db } from '../db/kysely.ts';
+import type { ArtifactStore } from '../storage/types.ts';
+import type { Scope } from './keys.ts';
+import type { RateDecision, RateLimiter } from './rate-limit.ts';
+
+export interface AppDeps {
+  db: Db;
+  region: Region;
+  apiKeyPrefix: string;
+  store: ArtifactStore;
+  rateLimiter: RateLimiter;
+  /** Providers whose adapters have a cancel API (cancel sends theirs). */
+  providersWithCancel: readonly string[];
+  clock: () => Date;
+  maxBodyBytes: number;
+}
+
+export interface AuthContext {
+  apikeyId: string;
+  accountId: string;
+  scopes: readonly Scope[];
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    auth: AuthContext | undefined;
+    rate: RateDecision | undefined;
+  };
+};

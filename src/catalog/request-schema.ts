@@ -1,0 +1,167 @@
+// Request validation derived from the catalog: one zod schema per (model, route). Unknown
+// fields are rejected, documented defaults are filled in, and every problem is reported at once
+// with the field named.
+import { z } from 'zod';
+import type { CatalogModel, ModelType, ProviderId, SpecificParam } from './types.ts';
+
+export const PROMPT_MAX_CHARS = 2000;
+export const DEFAULT_MAX_INPUT_FILES = 4;
+
+/** The request after validation, with defaults filled in. */
+export interface ValidatedRequest {
+  generation_prompt: string;
+  generation_ratio: string;
+  generation_output_format: string;
+  generation_output_number: number;
+  generation_input_file: string[];
+  generation_provider_order: string;
+  generation_duration?: number;
+  generation_resolution?: string;
+  generation_generate_audio?: boolean;
+  generation_input_file_last_content?: string;
+  specific: Record<string, unknown>;
+}
+
+const PRIVATE_V4: readonly [number, number][] = [
+  [0x0a000000, 8], [0x7f000000, 8], [0xa9fe0000, 16], [0xac100000, 12], [0xc0a80000, 16],
+  [0x64400000, 10], [0x00000000, 8], [0xe0000000, 4], [0xf0000000, 4],
+];
+
+function ipv4ToInt(host: string): number | undefined {
+  const parts = host.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+/**
+ * True for an https URL whose host is a public name or address: not loopback, private,
+ * link-local (cloud metadata at 169.254.169.254 included), unique-local IPv6, or a bare local name.
+ */
+export function isPublicHttpsUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return false;
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local') || !host.includes('.') && !host.includes(':')) return false;
+  if (host === 'metadata.google.internal') return false;
+  const v4 = ipv4ToInt(host);
+  if (v4 !== undefined) return !PRIVATE_V4.some(([net, bits]) => v4 >>> (32 - bits) === net >>> (32 - bits));
+  if (host.includes(':')) {
+    if (host === '::' || host === '::1') return false;
+    if (/^(fc|fd|fe8|fe9|fea|feb)/.test(host)) return false;
+    const mapped = /^::ffff:(.+)$/.exec(host);
+    if (mapped?.[1]) return isPublicHttpsUrl(`https://${mapped[1].includes('.') ? mapped[1] : '0.0.0.0'}/`);
+  }
+  return true;
+}
+
+const publicUrl = z.string().max(2048).refine(isPublicHttpsUrl, {
+  message: 'must be a public https URL (not loopback, private, link-local or metadata addresses)',
+});
+
+function specificParamSchema(p: SpecificParam): z.ZodType {
+  switch (p.type) {
+    case 'integer': {
+      let s = z.number().int();
+      if (p.min !== undefined) s = s.min(p.min);
+      if (p.max !== undefined) s = s.max(p.max);
+      return s;
+    }
+    case 'number': {
+      let s = z.number();
+      if (p.min !== undefined) s = s.min(p.min);
+      if (p.max !== undefined) s = s.max(p.max);
+      return s;
+    }
+    case 'boolean':
+      return z.boolean();
+    case 'string':
+      if (p.enum && p.enum.length > 0) return z.enum(p.enum as [string, ...string[]]);
+      return z.string().max(p.max_length ?? 2000);
+  }
+}
+
+const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
+
+/** The provider-order strings a model accepts: `fastest`, each explicit order, each single provider. */
+export function allowedProviderOrders(model: CatalogModel): string[] {
+  const singles = Object.keys(model.providers);
+  return [...new Set(['fastest', ...model.provider_orders, ...singles])];
+}
+
+export function parseProviderOrder(value: string): ProviderId[] {
+  return value.split(', ') as ProviderId[];
+}
+
+/** The zod schema of a request body for `model` (shape only; route checks are separate). */
+export function requestSchema(model: CatalogModel): z.ZodType<ValidatedRequest> {
+  const s = model.schema;
+  const maxOutputs = s.max_output_number ?? s.generation_output_number;
+  const shape: Record<string, z.ZodType> = {
+    generation_prompt: z.string().trim().min(1).max(PROMPT_MAX_CHARS),
+    generation_ratio: oneOf(s.generation_ratio).default(s.generation_ratio[0] as string),
+    generation_output_format: oneOf(s.generation_output_format).default(s.generation_output_format[0] as string),
+    generation_output_number: z.number().int().min(1).max(maxOutputs).default(s.generation_output_number),
+    generation_provider_order: oneOf(allowedProviderOrders(model)).default('fastest'),
+  };
+  if (s.generation_input_file) {
+    shape.generation_input_file = z.array(publicUrl).max(s.max_input_files ?? DEFAULT_MAX_INPUT_FILES).default([]);
+  }
+  if (s.generation_resolution && s.generation_resolution.length > 0) {
+    shape.generation_resolution = oneOf(s.generation_resolution).default(s.generation_resolution[0] as string);
+  }
+  if (model.model_type === 'video') {
+    const durations = s.generation_duration ?? [];
+    shape.generation_duration = z.number().refine((d) => durations.includes(d), {
+      message: `must be one of ${durations.join(', ')}`,
+    });
+    if (s.generation_generate_audio) shape.generation_generate_audio = z.boolean().default(false);
+    if (s.generation_input_file_last_content) shape.generation_input_file_last_content = publicUrl.optional();
+  }
+  const specificKeys = Object.keys(model.specific_schema);
+  for (const [name, param] of Object.entries(model.specific_schema)) shape[name] = specificParamSchema(param).optional();
+
+  return z.strictObject(shape).transform((body): ValidatedRequest => {
+    const specific: Record<string, unknown> = {};
+    for (const k of specificKeys) if (body[k] !== undefined) specific[k] = body[k];
+    const out: ValidatedRequest = {
+      generation_prompt: body.generation_prompt as string,
+      generation_ratio: body.generation_ratio as string,
+      generation_output_format: body.generation_output_format as string,
+      generation_output_number: body.generation_output_number as number,
+      generation_input_file: (body.generation_input_file as string[] | undefined) ?? [],
+      generation_provider_order: body.generation_provider_order as string,
+      specific,
+    };
+    if (body.generation_duration !== undefined) out.generation_duration = body.generation_duration as number;
+    if (body.generation_resolution !== undefined) out.generation_resolution = body.generation_resolution as string;
+    if (body.generation_generate_audio !== undefined) out.generation_generate_audio = body.generation_generate_audio as boolean;
+    if (body.generation_input_file_last_content !== undefined) out.generation_input_file_last_content = body.generation_input_file_last_content as string;
+    return out;
+  }) as unknown as z.ZodType<ValidatedRequest>;
+}
+
+const cache = new Map<string, z.ZodType<ValidatedRequest>>();
+
+export function cachedRequestSchema(model: CatalogModel): z.ZodType<ValidatedRequest> {
+  let s = cache.get(model.model_identifier);
+  if (!s) {
+    s = requestSchema(model);
+    cache.set(model.model_identifier, s);
+  }
+  return s;
+}
+
+/** The route/model-type check of contract §4.1, with the field to add or remove named. */
+export function routeMismatch(model: CatalogModel, route: ModelType, body: Record<string, unknown>): string | undefined {
+  if (model.model_type === route) return undefined;
+  if (model.model_type === 'video') {
+    return `${model.model_identifier} is a video model: generation_duration is required (its presence selects /v1/generate/video)`;
+  }
+  const extra = 'generation_duration' in body ? 'remove generation_duration' : 'use /v1/generate/image';
+  return `${model.model_identifier} is an image model: ${extra} (generation_duration selects the video route)`;
+}

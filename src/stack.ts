@@ -1,0 +1,91 @@
+// Assembles a running Seaplane on Node: the API server and an in-process worker over one
+// database. `npm start` and the HTTP tests both use it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { Runner } from 'graphile-worker';
+import type pg from 'pg';
+import { createApp } from './api/app.ts';
+import { MemoryRateLimiter, type RateLimiter } from './api/rate-limit.ts';
+import { PROVIDERS } from './catalog/providers.ts';
+import type { Region } from './catalog/types.ts';
+import { createDb, type Db } from './db/kysely.ts';
+import { createPool } from './db/pool.ts';
+import type { SimulationOptions } from './providers/simulated/adapter.ts';
+import type { ProviderAdapter } from './providers/types.ts';
+import { LocalDiskStore } from './storage/local.ts';
+import type { WorkerDeps } from './worker/deps.ts';
+import { buildProviders } from './worker/providers.ts';
+import { startWorker } from './worker/runner.ts';
+
+export interface StackOptions {
+  databaseUrl: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Overrides the URL output files are served from (default: the server's own URL). */
+  publicUrl?: string;
+  region?: Region;
+  apiKeyPrefix?: string;
+  storageDir: string;
+  clock?: () => Date;
+  worker?: false | { concurrency: number };
+  realAdapters?: readonly ProviderAdapter[];
+  env?: Record<string, string | undefined>;
+  simulate?: boolean;
+  simulation?: SimulationOptions;
+  rateLimiter?: RateLimiter;
+  maxBodyBytes?: number;
+  workerOverrides?: Partial<WorkerDeps>;
+}
+
+export interface Stack {
+  url: string;
+  pool: pg.Pool;
+  db: Db;
+  worker: Runner | undefined;
+  close(): Promise<void>;
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const clock = o.clock ?? (() => new Date());
+  const pool = createPool(o.databaseUrl, { max: 20, applicationName: 'seaplane-api' });
+  const db = createDb(pool);
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(o.port, o.host ?? '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://${o.host ?? '127.0.0.1'}:${address.port}`;
+  const store = new LocalDiskStore(o.storageDir, o.publicUrl ?? url);
+  const providers = buildProviders({ real: o.realAdapters ?? [], env: o.env ?? {}, simulate: o.simulate ?? true, simulation: o.simulation });
+  const app = createApp({
+    db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_',
+    rateLimiter: o.rateLimiter ?? new MemoryRateLimiter(), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
+    providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
+  });
+  server.on('request', getRequestListener(app.fetch));
+
+  let worker: Runner | undefined;
+  let workerPool: pg.Pool | undefined;
+  if (o.worker !== false) {
+    const concurrency = o.worker?.concurrency ?? 8;
+    workerPool = createPool(o.databaseUrl, { max: concurrency + 4, applicationName: 'seaplane-worker' });
+    const workerDeps: WorkerDeps = {
+      db: createDb(workerPool), store, providers, clock, fetch: globalThis.fetch, workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+      leaseMs: 60_000, attemptTimeoutMs: { image: 120_000, video: 900_000 }, maxTriesPerProvider: 2, ...o.workerOverrides,
+    };
+    worker = await startWorker(workerPool, workerDeps, { concurrency });
+  }
+
+  return {
+    url, pool, db, worker,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await worker?.stop();
+      await workerPool?.end();
+      await pool.end();
+    },
+  };
+}

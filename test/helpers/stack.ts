@@ -1,0 +1,90 @@
+// A whole Seaplane for HTTP tests: its own database, the API on a free port, an in-process
+// worker with scripted simulated providers, local storage in a temp folder, an account and a key.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scope } from '../../src/api/keys.ts';
+import { createAccount, createKey } from '../../src/ops/accounts.ts';
+import { type Stack, type StackOptions, startStack } from '../../src/stack.ts';
+import { cloneTemplate } from './db.ts';
+import { track, untrack } from './leaks.ts';
+
+export interface TestStack extends Stack {
+  accountId: string;
+  apiKey: string;
+  request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; key?: string | null }): Promise<{ status: number; headers: Headers; json: any }>;
+  newKey(scopes?: readonly Scope[], expiresAt?: Date): Promise<string>;
+  newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
+  /** Resolves when the generation is terminal; wakes on each finished worker job (no sleeping). */
+  waitForTerminal(generationId: string, timeoutMs?: number): Promise<string>;
+}
+
+export async function startTestStack(options: Partial<StackOptions> & { credits?: number } = {}): Promise<TestStack> {
+  const databaseUrl = await cloneTemplate();
+  const storageDir = await mkdtemp(join(tmpdir(), 'seaplane-files-'));
+  const stack = await startStack({ databaseUrl, port: 0, storageDir, worker: { concurrency: 4 }, ...options });
+  track(stack, 'seaplane stack (server, worker, pools)');
+  const accountId = await createAccount(stack.db, { name: 'test', freeMicrocredits: Math.round((options.credits ?? 10) * 1_000_000) });
+  const apiKey = (await createKey(stack.db, { accountId })).api_key;
+
+  const t: TestStack = {
+    ...stack,
+    accountId,
+    apiKey,
+    async request(method, path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      const key = init.key === undefined ? apiKey : init.key;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${stack.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: res.status, headers: res.headers, json };
+    },
+    async newKey(scopes, expiresAt) {
+      return (await createKey(stack.db, { accountId, scopes, expiresAt })).api_key;
+    },
+    async newAccount(credits) {
+      const id = await createAccount(stack.db, { name: 'other', freeMicrocredits: Math.round(credits * 1_000_000) });
+      return { accountId: id, apiKey: (await createKey(stack.db, { accountId: id })).api_key };
+    },
+    async waitForTerminal(generationId, timeoutMs = 20_000) {
+      const events = stack.worker?.events;
+      if (!events) throw new Error('this stack has no worker');
+      const status = async () => (await stack.db.selectFrom('api.generations_v').select('status').where('generation_id', '=', generationId).executeTakeFirst())?.status;
+      return await new Promise<string>((resolve, reject) => {
+        let done = false;
+        const finish = (err: Error | null, value?: string) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          events.off('job:complete', check);
+          err ? reject(err) : resolve(value as string);
+        };
+        const check = () => {
+          void status().then((s) => {
+            if (s === 'succeeded' || s === 'failed' || s === 'canceled') finish(null, s);
+          }, (e: Error) => finish(e));
+        };
+        const timer = setTimeout(() => finish(new Error(`generation ${generationId} not terminal after ${timeoutMs} ms`)), timeoutMs);
+        events.on('job:complete', check);
+        check();
+      });
+    },
+    async close() {
+      untrack(stack);
+      await stack.close();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}

@@ -1,0 +1,3 @@
+import { installLeakCheck } from '../helpers/leaks.ts';
+
+installLeakCheck();
