@@ -124,6 +124,9 @@ export interface ApiFunctions {
   hold_post: { args: { p_hold_id: string | null; p_amount_microcredits: number | null; p_now?: Date | null }; row: { outcome: string | null; state: string | null; posted_microcredits: number | null } };
   hold_void: { args: { p_hold_id: string | null; p_now?: Date | null }; row: { outcome: string | null; state: string | null; posted_microcredits: number | null } };
   idempotency_keys_expire: { args: { p_now?: Date | null }; row: { idempotency_keys_expire: number | null } };
+  request_log_expire: { args: { p_keep_days?: number | null; p_now?: Date | null }; row: { request_log_expire: number | null } };
+  request_log_write: { args: { p_entries: unknown }; row: { request_log_write: number | null } };
+  usage_report: { args: { p_account_id: string | null; p_days: number | null; p_now?: Date | null }; row: { usage_report: unknown | null } };
 }
 
 /** SQL type of each function argument, for explicit casts in rpc(). */
@@ -212,4 +215,10 @@ export const API_ARG_TYPES: Record<string, string> = {
   'hold_void.p_hold_id': 'uuid',
   'hold_void.p_now': 'timestamptz',
   'idempotency_keys_expire.p_now': 'timestamptz',
+  'request_log_expire.p_keep_days': 'int4',
+  'request_log_expire.p_now': 'timestamptz',
+  'request_log_write.p_entries': 'jsonb',
+  'usage_report.p_account_id': 'uuid',
+  'usage_report.p_days': 'int4',
+  'usage_report.p_now': 'timestamptz',
 };
