@@ -4,10 +4,14 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main, UsageError } = await import('../src/cli/main.ts');
+let code;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  code = await main(process.argv.slice(2));
 } catch (err) {
   console.error(`seaplane: ${err instanceof Error ? err.message : String(err)}`);
   if (err instanceof UsageError) console.error('run `npx seaplane --help` for usage');
-  process.exitCode = 1;
+  code = 1;
 }
+// Exit explicitly: a library's lingering handle must not keep a finished command alive, and the
+// exit code must be the command's.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

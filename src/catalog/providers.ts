@@ -18,7 +18,7 @@ export const PROVIDERS: Record<ProviderId, ProviderProfile> = {
     provider_id: 'alibabacloud', provider_name: 'Alibaba Cloud',
     provider_description: 'Alibaba Cloud Model Studio (DashScope): Qwen and Wan image and video models as asynchronous tasks.',
     provider_website: 'https://www.alibabacloud.com/en/product/modelstudio', provider_docs: 'https://www.alibabacloud.com/help/en/model-studio/',
-    delivery_method: 'polling', cancel_method: null, webhook_verification: null,
+    delivery_method: 'polling', cancel_method: 'queue_cancel_api', webhook_verification: null,
   },
   bfl: {
     provider_id: 'bfl', provider_name: 'BFL',
@@ -30,7 +30,7 @@ export const PROVIDERS: Record<ProviderId, ProviderProfile> = {
     provider_id: 'byteplus', provider_name: 'BytePlus',
     provider_description: 'BytePlus ModelArk: ByteDance Seedream images and Seedance video.',
     provider_website: 'https://www.byteplus.com/en/product/modelark', provider_docs: 'https://docs.byteplus.com/en/docs/ModelArk/',
-    delivery_method: 'polling', cancel_method: 'prediction_cancel_api', webhook_verification: null,
+    delivery_method: 'webhook_with_polling', cancel_method: 'queue_cancel_api', webhook_verification: null,
   },
   cloudflare: {
     provider_id: 'cloudflare', provider_name: 'Cloudflare',

@@ -16,7 +16,8 @@ export function buildProviders(options: {
     const real = options.real.find((a) => a.id === id);
     if (real) {
       const credentials = Object.fromEntries(Object.entries(real.credentialEnv).map(([name, envVar]) => [name, options.env[envVar] ?? '']));
-      if (Object.values(credentials).every((v) => v !== '')) {
+      // Webhook secrets are optional (without them the attempt is polled); the rest are required.
+      if (Object.entries(credentials).every(([name, v]) => v !== '' || name.startsWith('webhook'))) {
         const baseUrl = options.env[`${id.toUpperCase()}_BASE_URL`] ?? real.defaultBaseUrl;
         map.set(id, { adapter: real, baseUrl, credentials });
         continue;

@@ -10,7 +10,7 @@ afterAll(async () => {
   await s.close();
 });
 
-const balance = async () => (await s.db.selectFrom('api.accounts_v').select('available_microcredits').where('account_id', '=', s.accountId).executeTakeFirstOrThrow()).available_microcredits;
+const balance = async () => (await s.db.selectFrom('api.accounts_v').select('available_microcredits').where('account_id', '=', s.accountId).executeTakeFirstOrThrow()).available_microcredits ?? 0;
 
 describe('one generation end to end', () => {
   it('an image generation goes pending -> processing -> succeeded, stores a valid PNG and charges the flat price', async () => {
