@@ -11,12 +11,16 @@ import { rpc, rpcOne } from '../db/rpc.ts';
 import { createAccount, createKey, parseDuration } from '../ops/accounts.ts';
 import { dbCommand } from './db.ts';
 import { startCommand } from './start.ts';
+import { supabaseCommand } from './supabase-build.ts';
+import { workerCommand } from './worker.ts';
 
 export class UsageError extends Error {}
 
 const USAGE = `seaplane <command>
 
   start                                   run the embedded default (npm start)
+  worker                                  run graphile-worker only (DATABASE_URL; N of them in parallel is safe)
+  supabase build [--out <dir>] [--allow-drift]  write the Supabase deploy bundle (npm run supabase:build)
   db migrate | db check | db types | db snapshot <name>
   accounts create --name <name> [--credits <amount>] [--json]
   keys create --account <id> [--preset <preset> | --scopes <list>] [--expires <duration>] [--name <name>] [--json]
@@ -132,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       name: { type: 'string' }, credits: { type: 'string' }, account: { type: 'string' }, preset: { type: 'string' },
       scopes: { type: 'string' }, expires: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' }, 'allow-drift': { type: 'boolean' },
     },
   });
   const [command, sub, ...rest] = positionals;
@@ -142,6 +147,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand();
+    case 'worker':
+      return workerCommand();
+    case 'supabase':
+      return supabaseCommand(sub, values);
     case 'db':
       return dbCommand(sub, rest);
     case 'accounts':
