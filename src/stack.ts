@@ -7,6 +7,8 @@ import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import { createApp } from './api/app.ts';
 import { MemoryRateLimiter, type RateLimiter } from './api/rate-limit.ts';
+import { rateLimiterFromEnv } from './api/rate-limit-redis.ts';
+import { RequestLogWriter } from './api/request-log.ts';
 import { PROVIDERS } from './catalog/providers.ts';
 import type { Region } from './catalog/types.ts';
 import { createDb, type Db } from './db/kysely.ts';
@@ -57,9 +59,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const url = `http://${o.host ?? '127.0.0.1'}:${address.port}`;
   const store = new LocalDiskStore(o.storageDir, o.publicUrl ?? url);
   const providers = buildProviders({ real: o.realAdapters ?? [], env: o.env ?? {}, simulate: o.simulate ?? true, simulation: o.simulation });
+  const requestLog = new RequestLogWriter(db, { onError: (err) => console.error('[request-log] write failed:', err) });
   const app = createApp({
-    db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_',
-    rateLimiter: o.rateLimiter ?? new MemoryRateLimiter(), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
+    db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_', requestLog,
+    rateLimiter: o.rateLimiter ?? rateLimiterFromEnv(o.env ?? {}, db) ?? new MemoryRateLimiter(), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
     providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
   });
   server.on('request', getRequestListener(app.fetch));
@@ -83,6 +86,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await requestLog.flush();
       await worker?.stop();
       await workerPool?.end();
       await pool.end();

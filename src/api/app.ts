@@ -13,7 +13,10 @@ import { registerGenerate } from './routes/generate.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerLibrary } from './routes/library.ts';
 import { ROUTES } from './routes/table.ts';
+import { registerUsage } from './routes/usage.ts';
+import { registerOpenApi } from './openapi.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { RequestLogWriter, requestLogEntry } from './request-log.ts';
 
 export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
@@ -31,12 +34,14 @@ function isConnectError(err: unknown): boolean {
     (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(err.message));
 }
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const deps: AppDeps = { ...appDeps, requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db) };
   const app = new Hono<AppEnv>();
   // Unauthenticated requests are limited per client address, so even a 401 carries the headers.
   const anonymousLimiter = new MemoryRateLimiter();
 
   app.use('*', async (c, next) => {
+    const startedMs = performance.now();
     c.set('requestId', `req_${crypto.randomUUID().replaceAll('-', '')}`);
     c.set('auth', undefined);
     c.set('rate', undefined);
@@ -52,6 +57,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     for (const [k, v] of Object.entries({ ...CORS_HEADERS, ...rateHeaders(rate), 'X-Request-Id': c.get('requestId') })) {
       c.res.headers.set(k, v);
     }
+    // Queued, not written here: the writer batches after the response (see request-log.ts).
+    deps.requestLog?.add(await requestLogEntry(c, startedMs, deps.clock()));
   });
 
   registerGenerate(app, deps);
@@ -60,6 +67,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerLibrary(app, deps);
   registerHealth(app, deps);
   registerFiles(app, deps);
+  registerUsage(app, deps);
+  registerOpenApi(app, deps);
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

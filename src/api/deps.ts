@@ -5,6 +5,7 @@ import type { Db } from '../db/kysely.ts';
 import type { ArtifactStore } from '../storage/types.ts';
 import type { Scope } from './keys.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
+import type { RequestLogWriter } from './request-log.ts';
 
 export interface AppDeps {
   db: Db;
@@ -16,6 +17,8 @@ export interface AppDeps {
   providersWithCancel: readonly string[];
   clock: () => Date;
   maxBodyBytes: number;
+  /** Per-request usage log; createApp makes one over `db` when absent. */
+  requestLog?: RequestLogWriter;
 }
 
 export interface AuthContext {

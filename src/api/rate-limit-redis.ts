@@ -149,3 +149,19 @@ export function planLookup(db: Db, ttlMs = 60_000): (apikeyId: string, nowMs: nu
     return row?.billing_plan ?? null;
   };
 }
+
+/**
+ * The Redis limiter when UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set (the
+ * standard Upstash names), else undefined (the caller uses the in-process limiter).
+ * RATE_LIMIT_REDIS_TIMEOUT_MS overrides the hard timeout.
+ */
+export function rateLimiterFromEnv(env: Record<string, string | undefined>, db: Db): RedisRateLimiter | undefined {
+  const url = env.UPSTASH_REDIS_REST_URL;
+  const token = env.UPSTASH_REDIS_REST_TOKEN;
+  if (!url || !token) return undefined;
+  const timeoutMs = env.RATE_LIMIT_REDIS_TIMEOUT_MS ? Number(env.RATE_LIMIT_REDIS_TIMEOUT_MS) : undefined;
+  return new RedisRateLimiter({
+    url, token, timeoutMs, planOf: planLookup(db),
+    onFallback: (reason) => console.warn(`[rate-limit] Redis unavailable (${reason}); using in-process limits`),
+  });
+}

@@ -10,8 +10,11 @@
 // new ones are dropped and counted (`dropped`), never blocking requests. Under the Deno edge
 // runtime the pending write is handed to `waitUntil` (EdgeRuntime.waitUntil) so the isolate is
 // kept alive until it lands; under Node the process outlives the promise anyway.
+import type { Context } from 'hono';
 import type { Db } from '../db/kysely.ts';
 import { rpcOne } from '../db/rpc.ts';
+import type { AppEnv } from './deps.ts';
+import { ApiError } from './errors.ts';
 
 export interface RequestLogEntry {
   account_id: string | null;
@@ -103,4 +106,40 @@ export class RequestLogWriter {
   async flush(): Promise<void> {
     while (this.inFlight) await this.inFlight;
   }
+}
+
+/** The log entry of a finished request (called by the app's middleware after the handler). */
+export async function requestLogEntry(c: Context<AppEnv>, startedMs: number, now: Date): Promise<RequestLogEntry> {
+  const status = c.res.status;
+  let errorCode: string | null = null;
+  if (status >= 400) {
+    if (c.error instanceof ApiError) errorCode = c.error.spec.code;
+    else {
+      // 404/405 from notFound and mapped 5xx from onError: the code is in the envelope.
+      try {
+        const body = (await c.res.clone().json()) as { error?: { code?: unknown } };
+        errorCode = typeof body.error?.code === 'string' ? body.error.code : null;
+      } catch {
+        errorCode = null;
+      }
+    }
+  }
+  const auth = c.get('auth');
+  const h = (name: string) => c.req.header(name) ?? null;
+  return {
+    account_id: auth?.accountId ?? null,
+    apikey_id: auth?.apikeyId ?? null,
+    endpoint: endpointOf(new URL(c.req.url).pathname),
+    method: c.req.method,
+    http_status: status,
+    error_code: errorCode,
+    latency_ms: Math.max(0, Math.round(performance.now() - startedMs)),
+    sdk_name: h('x-babysea-sdk-name'),
+    sdk_version: h('x-babysea-sdk-version'),
+    sdk_runtime: h('x-babysea-sdk-runtime'),
+    sdk_runtime_version: h('x-babysea-sdk-runtime-version'),
+    user_agent: h('user-agent'),
+    request_id: c.get('requestId'),
+    created_at: now.toISOString(),
+  };
 }

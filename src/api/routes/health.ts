@@ -60,7 +60,12 @@ export function registerHealth(app: Hono<AppEnv>, deps: AppDeps): void {
     return c.json(successBody(c.get('requestId'), 'Storage health retrieved', { service: 'storage', bucket: deps.store.bucket, ...h }, deps.clock()));
   });
 
-  app.get('/v1/health/cache', guard, (c) => {
+  app.get('/v1/health/cache', guard, async (c) => {
+    // A real round trip when the rate limiter is Redis-backed (rate-limit-redis.ts).
+    const redis = deps.rateLimiter as { ping?: () => Promise<{ healthy: boolean; latency_ms: number; error?: string }> };
+    if (typeof redis.ping === 'function') {
+      return c.json(successBody(c.get('requestId'), 'Cache health retrieved', { service: 'redis', ...(await redis.ping()) }, deps.clock()));
+    }
     // Redis is optional in this deployment: routing and rate limits run on in-process state.
     return c.json(successBody(c.get('requestId'), 'Cache health retrieved', {
       service: 'redis', healthy: false, latency_ms: 0, error: 'Redis is not configured; routing and rate limits use in-process state',

@@ -9,6 +9,7 @@ export const ROUTES: readonly { method: string; pattern: RegExp }[] = [
   { method: 'GET', pattern: /^\/v1\/estimate\/.+$/ },
   { method: 'GET', pattern: /^\/v1\/status$/ },
   { method: 'GET', pattern: /^\/v1\/usage$/ },
+  { method: 'GET', pattern: /^\/v1\/openapi\.json$/ },
   { method: 'GET', pattern: /^\/v1\/user\/(account|billing)$/ },
   { method: 'GET', pattern: /^\/v1\/health\/(inference\/providers|inference\/models|storage|cache)$/ },
   { method: 'GET', pattern: /^\/v1\/library\/(providers|models)$/ },
