@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import { createApp } from './api/app.ts';
+import { breakerCacheFor } from './api/breakers.ts';
 import { MemoryRateLimiter, type RateLimiter } from './api/rate-limit.ts';
 import { rateLimiterFromEnv } from './api/rate-limit-redis.ts';
 import { RequestLogWriter } from './api/request-log.ts';
@@ -18,7 +18,7 @@ import type { ProviderAdapter } from './providers/types.ts';
 import { LocalDiskStore } from './storage/local.ts';
 import type { WorkerDeps } from './worker/deps.ts';
 import { buildProviders } from './worker/providers.ts';
-import { startWorker } from './worker/runner.ts';
+import { startWorker, type WorkerHandle } from './worker/runner.ts';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -31,7 +31,7 @@ export interface StackOptions {
   apiKeyPrefix?: string;
   storageDir: string;
   clock?: () => Date;
-  worker?: false | { concurrency: number };
+  worker?: false | { concurrency: number; reaperIntervalMs?: number | false };
   realAdapters?: readonly ProviderAdapter[];
   env?: Record<string, string | undefined>;
   simulate?: boolean;
@@ -39,13 +39,15 @@ export interface StackOptions {
   rateLimiter?: RateLimiter;
   maxBodyBytes?: number;
   workerOverrides?: Partial<WorkerDeps>;
+  /** How long the API keeps its copy of the circuit breakers (default 2 s). */
+  breakerTtlMs?: number;
 }
 
 export interface Stack {
   url: string;
   pool: pg.Pool;
   db: Db;
-  worker: Runner | undefined;
+  worker: WorkerHandle | undefined;
   close(): Promise<void>;
 }
 
@@ -63,11 +65,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const app = createApp({
     db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_', requestLog,
     rateLimiter: o.rateLimiter ?? rateLimiterFromEnv(o.env ?? {}, db) ?? new MemoryRateLimiter(), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
+    breakers: breakerCacheFor({ db, region: o.region ?? 'us', clock }, o.breakerTtlMs),
     providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
   });
   server.on('request', getRequestListener(app.fetch));
 
-  let worker: Runner | undefined;
+  let worker: WorkerHandle | undefined;
   let workerPool: pg.Pool | undefined;
   if (o.worker !== false) {
     const concurrency = o.worker?.concurrency ?? 8;
@@ -76,7 +79,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       db: createDb(workerPool), store, providers, clock, fetch: globalThis.fetch, workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
       leaseMs: 60_000, attemptTimeoutMs: { image: 120_000, video: 900_000 }, maxTriesPerProvider: 2, ...o.workerOverrides,
     };
-    worker = await startWorker(workerPool, workerDeps, { concurrency });
+    worker = await startWorker(workerPool, workerDeps, { concurrency, reaperIntervalMs: o.worker?.reaperIntervalMs });
   }
 
   return {

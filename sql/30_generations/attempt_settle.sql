@@ -3,8 +3,9 @@
 
 -- api.attempt_succeed: the provider's outputs are stored; the attempt and the generation
 -- succeed and the hold is posted at the serving provider's price (never above the hold).
--- outcome: settled | discarded (the generation was already terminal: the caller removes the
--- stored files).
+-- outcome: settled | duplicate (this attempt already settled: a webhook and a poll both reported
+-- it; the files are the winner's, keep them) | discarded (the generation was already terminal or
+-- the attempt was moved on: the caller removes the stored files, which are this attempt's own).
 create or replace function api.attempt_succeed(
   p_attempt_id uuid,
   p_output_keys text[],
@@ -23,6 +24,10 @@ begin
   select * into g from seaplane.generations
   where id = (select x.generation_id from seaplane.attempts x where x.id = p_attempt_id) for update;
   select * into a from seaplane.attempts where id = p_attempt_id for update;
+  if a.state = 'succeeded' then
+    return query select 'duplicate'::text, null::bigint;
+    return;
+  end if;
   if a.state not in ('submitted', 'running') or g.status <> 'processing' then
     if a.state in ('queued', 'submitted', 'running') then
       update seaplane.attempts set state = 'canceled', finished_at = p_now where id = a.id;

@@ -52,3 +52,7 @@ create or replace view api.attempt_jobs_v as
 select x.id as attempt_id, x.generation_id, x.provider, x.provider_job_id, x.raw_model_id,
   g.model_identifier, g.request
 from seaplane.attempts x join seaplane.generations g on g.id = x.generation_id;
+
+create or replace view api.provider_webhooks_v as
+select w.id as webhook_id, w.provider, w.headers, w.body, w.received_at, w.processed_at, w.outcome
+from seaplane.provider_webhooks w;

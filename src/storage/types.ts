@@ -19,8 +19,13 @@ export interface ArtifactStore {
   health(): Promise<{ healthy: boolean; latency_ms: number; error?: string }>;
 }
 
-/** Keys are `<generation uuid>/<n>.<ext>`: nothing else is ever written or served. */
-export const ARTIFACT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[0-9]{1,3}\.(png|jpg|webp|mp4)$/;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * Keys are `<generation uuid>/<attempt uuid>/<n>.<ext>`: nothing else is ever written or served.
+ * The attempt in the key means a late or duplicate attempt can only ever remove its own files.
+ */
+export const ARTIFACT_KEY = new RegExp(`^${UUID}/${UUID}/[0-9]{1,3}\\.(png|jpg|webp|mp4)$`);
 
 export const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -29,8 +34,8 @@ export const CONTENT_TYPES: Record<string, string> = {
   mp4: 'video/mp4',
 };
 
-export function artifactKey(generationId: string, index: number, format: string): string {
-  const key = `${generationId}/${index}.${format}`;
+export function artifactKey(generationId: string, attemptId: string, index: number, format: string): string {
+  const key = `${generationId}/${attemptId}/${index}.${format}`;
   if (!ARTIFACT_KEY.test(key)) throw new Error(`invalid artifact key ${key}`);
   return key;
 }

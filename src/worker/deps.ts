@@ -19,6 +19,8 @@ export interface WorkerDeps {
   maxTriesPerProvider: number;
   /** Where providers with webhooks call back (absent: poll only). */
   webhookBaseUrl?: string;
+  /** Fires when the worker stops: provider calls abort and their attempts are left to the reaper. */
+  stopSignal?: AbortSignal;
 }
 
 /** Backoff before retrying the same provider: 500 ms doubling, at most 10 s. */

@@ -5,7 +5,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { rpcOne } from '../db/rpc.ts';
 import type { WorkerDeps } from './deps.ts';
+import { type Reaper, startReaper } from './reaper.ts';
 import { cancelAttempt, pollAttempt, runAttempt } from './tasks/attempt.ts';
+import { holdsExpire } from './tasks/holds_expire.ts';
+import { processProviderWebhook } from './tasks/provider_webhook.ts';
 
 // graphile-worker's info lines (one per job) drown the console; keep warnings and errors.
 const quietLogger = new Logger(() => (level, message) => {
@@ -13,15 +16,27 @@ const quietLogger = new Logger(() => (level, message) => {
 });
 
 const attemptPayload = z.object({ attempt_id: z.uuid() });
+const webhookPayload = z.object({ webhook_id: z.uuid() });
 
 export interface WorkerOptions {
   concurrency: number;
   /** Fallback poll interval; new jobs arrive by LISTEN/NOTIFY at once. */
   pollIntervalMs?: number;
+  /** How often this process reaps expired leases and deadlines (false: never, for tests that tick it). */
+  reaperIntervalMs?: number | false;
 }
 
-export async function startWorker(pool: pg.Pool, deps: WorkerDeps, options: WorkerOptions): Promise<Runner> {
-  return run({
+export interface WorkerHandle {
+  runner: Runner;
+  events: Runner['events'];
+  reaper: Reaper;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options: WorkerOptions): Promise<WorkerHandle> {
+  const stopping = new AbortController();
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal };
+  const runner = await run({
     pgPool: pool,
     concurrency: options.concurrency,
     pollInterval: options.pollIntervalMs ?? 1000,
@@ -31,10 +46,27 @@ export async function startWorker(pool: pg.Pool, deps: WorkerDeps, options: Work
       attempt_run: (payload) => runAttempt(deps, attemptPayload.parse(payload).attempt_id),
       attempt_poll: (payload) => pollAttempt(deps, attemptPayload.parse(payload).attempt_id),
       attempt_cancel: (payload) => cancelAttempt(deps, attemptPayload.parse(payload).attempt_id),
+      provider_webhook_process: async (payload) => {
+        await processProviderWebhook(deps, webhookPayload.parse(payload).webhook_id);
+      },
+      holds_expire: async () => void (await holdsExpire(deps)),
       idempotency_keys_expire: async () => {
         await rpcOne(deps.db, 'idempotency_keys_expire', { p_now: deps.clock() });
       },
     },
-    crontab: '17 * * * * idempotency_keys_expire',
+    crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire',
   });
+  const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));
+  return {
+    runner,
+    events: runner.events,
+    reaper,
+    async stop() {
+      // Abort in-flight provider calls: their attempts keep their leases and the reaper moves
+      // them on, here or in another worker process.
+      stopping.abort();
+      await reaper.stop();
+      await runner.stop();
+    },
+  };
 }

@@ -38,7 +38,8 @@ async function create(c: Context<AppEnv>, deps: AppDeps, route: ModelType, model
   const mismatch = routeMismatch(model, route, body);
   if (mismatch) throw new ApiError('model_type_mismatch', { message: mismatch });
   const request = validate(model, body);
-  const resolved = resolveOrder(model, request.generation_provider_order, deps.region);
+  const breaker = deps.breakers ? await deps.breakers.statuses() : undefined;
+  const resolved = resolveOrder(model, request.generation_provider_order, deps.region, breaker);
   if (!resolved) throw new ApiError('model_not_found', { message: `${model.model_identifier} is not offered in region ${deps.region}.` });
   const hold = holdMicro(model, resolved.order, {
     count: request.generation_output_number,
@@ -78,6 +79,8 @@ async function create(c: Context<AppEnv>, deps: AppDeps, route: ModelType, model
       throw new ApiError('idempotency_in_flight', { headers: { 'Retry-After': '1' } });
     case 'insufficient_credits':
       throw new ApiError('insufficient_credits', { details: { required_credits: hold / 1_000_000 } });
+    case 'receivable_outstanding':
+      throw new ApiError('receivable_outstanding');
     default:
       throw new Error(`generation_create returned ${String(row.outcome)}`);
   }

@@ -3,39 +3,23 @@
 import type { Hono } from 'hono';
 import { allModels } from '../../catalog/index.ts';
 import { PROVIDER_IDS } from '../../catalog/types.ts';
+import { BREAKER_WINDOW_SECONDS } from '../../routing/breakers.ts';
 import { requireScope } from '../auth.ts';
+import { breakerCacheFor } from '../breakers.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { successBody } from '../envelope.ts';
-
-export const HEALTH_WINDOW_SECONDS = 300;
-
-/** Breaker state from a window of outcomes: too few to judge, healthy, recovering, degraded. */
-export function breakerStatus(total: number, failures: number): 'healthy' | 'recovering' | 'degraded' | 'unknown' {
-  if (total < 5) return 'unknown';
-  const rate = failures / total;
-  if (rate >= 0.5) return 'degraded';
-  if (rate >= 0.2) return 'recovering';
-  return 'healthy';
-}
 
 export function registerHealth(app: Hono<AppEnv>, deps: AppDeps): void {
   const guard = requireScope(deps, 'health:read', 'read');
 
   app.get('/v1/health/inference/providers', guard, async (c) => {
-    const since = new Date(deps.clock().getTime() - HEALTH_WINDOW_SECONDS * 1000);
-    const rows = await deps.db.selectFrom('api.attempt_outcomes_v')
-      .select((eb) => ['provider', eb.fn.countAll<number>().as('total'),
-        eb.fn.count<number>('attempt_id').filterWhere('state', '=', 'succeeded').as('successes')])
-      .where('region', '=', deps.region).where('finished_at', '>', since).where('state', '!=', 'canceled')
-      .groupBy('provider').execute();
+    const cache = deps.breakers ?? breakerCacheFor(deps);
+    const status = await cache.statuses();
     const providers = PROVIDER_IDS.map((provider) => {
-      const r = rows.find((x) => x.provider === provider);
-      const total = Number(r?.total ?? 0);
-      const successes = Number(r?.successes ?? 0);
-      const failures = total - successes;
+      const w = cache.window(provider);
       return {
-        provider, status: breakerStatus(total, failures), failure_rate: total === 0 ? 0 : Math.round((failures / total) * 10_000) / 10_000,
-        window: { total_attempts: total, failures, successes, duration_seconds: HEALTH_WINDOW_SECONDS },
+        provider, status: status(provider), failure_rate: w.total === 0 ? 0 : Math.round((w.failures / w.total) * 10_000) / 10_000,
+        window: { total_attempts: w.total, failures: w.failures, successes: w.successes, duration_seconds: BREAKER_WINDOW_SECONDS },
       };
     });
     const healthy = providers.every((p) => p.status !== 'degraded');

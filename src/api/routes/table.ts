@@ -14,4 +14,5 @@ export const ROUTES: readonly { method: string; pattern: RegExp }[] = [
   { method: 'GET', pattern: /^\/v1\/health\/(inference\/providers|inference\/models|storage|cache)$/ },
   { method: 'GET', pattern: /^\/v1\/library\/(providers|models)$/ },
   { method: 'GET', pattern: /^\/files\/.+$/ },
+  { method: 'POST', pattern: /^\/v1\/providers\/[^/]+\/webhook$/ },
 ];

@@ -17,6 +17,29 @@ export interface SimulationOptions {
   decide?: (req: NormalizedRequest, provider: ProviderId) => SimOutcome | Promise<SimOutcome>;
   /** Simulated processing time in ms (0: answer at once). */
   latencyMs?: (req: NormalizedRequest, provider: ProviderId) => number;
+  /**
+   * Answer like an async provider: submit returns a job id, status reports it ready once the
+   * latency has passed. The job id carries its own fate, so any worker process can poll it.
+   */
+  async?: (req: NormalizedRequest, provider: ProviderId) => boolean;
+}
+
+interface SimJob {
+  readyAtMs: number;
+  outcome: SimOutcome;
+}
+
+function encodeJob(id: ProviderId, attemptId: string, job: SimJob): string {
+  return `sim_${id}_${btoa(JSON.stringify(job)).replace(/=+$/, '')}_${attemptId}`;
+}
+
+function decodeJob(jobId: string): SimJob | undefined {
+  const part = jobId.split('_')[2];
+  try {
+    return part ? (JSON.parse(atob(part)) as SimJob) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
@@ -54,16 +77,26 @@ export function createSimulatedAdapter(id: ProviderId, options: SimulationOption
     webhookVerification: null,
     async submit(req: NormalizedRequest, ctx: AdapterContext) {
       const outcome = (await options.decide?.(req, id)) ?? { kind: 'succeed' };
-      if (outcome.kind === 'hang') await waitOrAbort(Number.POSITIVE_INFINITY, ctx.signal);
       const latency = options.latencyMs?.(req, id) ?? 0;
+      if (options.async?.(req, id) && outcome.kind !== 'hang') {
+        const job = encodeJob(id, req.attempt_id, { readyAtMs: ctx.now() + latency, outcome });
+        return { kind: 'pending', provider_job_id: job, poll_after_ms: Math.max(1, Math.round(latency)) };
+      }
+      if (outcome.kind === 'hang') await waitOrAbort(Number.POSITIVE_INFINITY, ctx.signal);
       if (latency > 0) await waitOrAbort(latency, ctx.signal);
       if (outcome.kind === 'fail') {
         throw new ProviderError(outcome.errorClass, outcome.message ?? `simulated ${outcome.errorClass} from ${id}`, { retryAfterMs: outcome.retryAfterMs });
       }
       return { kind: 'completed', provider_job_id: `sim_${id}_${req.attempt_id}`, outputs: await outputs(req) };
     },
-    async status() {
-      return { kind: 'failed', error: new ProviderError('not_found', 'the simulated fleet answers synchronously') };
+    async status(jobId: string, req: NormalizedRequest, ctx: AdapterContext) {
+      const job = decodeJob(jobId);
+      if (!job) return { kind: 'failed', error: new ProviderError('not_found', `no simulated job ${jobId}`) };
+      if (ctx.now() < job.readyAtMs) return { kind: 'pending', poll_after_ms: Math.max(1, Math.round(job.readyAtMs - ctx.now())) };
+      if (job.outcome.kind === 'fail') {
+        return { kind: 'failed', error: new ProviderError(job.outcome.errorClass, job.outcome.message ?? `simulated ${job.outcome.errorClass} from ${id}`) };
+      }
+      return { kind: 'completed', outputs: await outputs(req) };
     },
     async cancel() {
       return true;

@@ -5,7 +5,7 @@ import { priceMicro, providerPricing } from '../../catalog/pricing.ts';
 import type { ValidatedRequest } from '../../catalog/request-schema.ts';
 import type { ModelType, ProviderId } from '../../catalog/types.ts';
 import { rpc, rpcOne } from '../../db/rpc.ts';
-import { type AdapterContext, type NormalizedRequest, type ProviderAdapter, ProviderError, type ProviderOutput } from '../../providers/types.ts';
+import { type AdapterContext, type NormalizedRequest, type ProviderAdapter, ProviderError, type ProviderOutput, type StatusResult } from '../../providers/types.ts';
 import { artifactKey } from '../../storage/types.ts';
 import { retryDelayMs, type WorkerDeps } from '../deps.ts';
 import { normalizeRequest } from '../normalize.ts';
@@ -31,14 +31,19 @@ async function withDeadline<T>(deps: WorkerDeps, modelType: ModelType, deadline:
   const budget = Math.min(deps.attemptTimeoutMs[modelType], deadline.getTime() - deps.clock().getTime());
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), Math.max(0, budget));
+  const onStop = () => controller.abort();
+  deps.stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
     return await fn(controller.signal);
   } finally {
     clearTimeout(timer);
+    deps.stopSignal?.removeEventListener('abort', onStop);
   }
 }
 
 async function fail(deps: WorkerDeps, scope: Pick<AttemptScope, 'attemptId' | 'tryNumber'>, err: unknown): Promise<void> {
+  // Stopping is not the provider's failure: leave the attempt leased; the reaper moves it on.
+  if (deps.stopSignal?.aborted) return;
   const pe = err instanceof ProviderError ? err : new ProviderError('unknown', err instanceof Error ? err.message : String(err));
   await rpcOne(deps.db, 'attempt_fail', {
     p_attempt_id: scope.attemptId, p_error_class: pe.errorClass, p_error_message: pe.message,
@@ -55,7 +60,7 @@ async function complete(deps: WorkerDeps, scope: AttemptScope, adapter: Provider
   const keys: string[] = [];
   for (const [i, output] of outputs.entries()) {
     const file = await adapter.download(output, ctx);
-    const key = artifactKey(scope.generationId, i, format);
+    const key = artifactKey(scope.generationId, scope.attemptId, i, format);
     await deps.store.put(key, file);
     keys.push(key);
   }
@@ -66,7 +71,25 @@ async function complete(deps: WorkerDeps, scope: AttemptScope, adapter: Provider
     p_attempt_id: scope.attemptId, p_output_keys: keys, p_cost_microcredits: cost,
     p_predict_ms: Math.round(deps.clock().getTime() - scope.startedMs), p_now: deps.clock(),
   });
+  // discarded: the generation ended meanwhile, and these keys are this attempt's own.
+  // duplicate: this attempt settled already (webhook and poll both reported it); the files are the
+  // winner's, under the same keys, so they stay.
   if (r.outcome === 'discarded') await deps.store.delete(keys);
+}
+
+/** Providers that sign their webhooks get a callback URL when the deployment has a public one. */
+function webhookUrlFor(deps: WorkerDeps, provider: ProviderId): string | undefined {
+  const entry = deps.providers.get(provider);
+  if (!deps.webhookBaseUrl || !entry?.adapter.verifyWebhook || entry.baseUrl.startsWith('simulated:')) return undefined;
+  return `${deps.webhookBaseUrl}/${provider}/webhook`;
+}
+
+/** Applies a provider's status report (from a poll or a webhook) to the attempt. */
+async function applyStatus(deps: WorkerDeps, scope: AttemptScope, bound: { adapter: ProviderAdapter; ctx: AdapterContext }, status: StatusResult): Promise<void> {
+  if (status.kind === 'completed') return complete(deps, scope, bound.adapter, bound.ctx, status.outputs);
+  if (status.kind === 'failed') return fail(deps, scope, status.error);
+  if (status.kind === 'canceled') return fail(deps, scope, new ProviderError('unknown', 'the provider canceled the job'));
+  await rpcOne(deps.db, 'attempt_poll_again', { p_attempt_id: scope.attemptId, p_delay_ms: status.poll_after_ms ?? 2000, p_now: deps.clock() });
 }
 
 export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<void> {
@@ -77,7 +100,7 @@ export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<v
   const req = normalizeRequest({
     generation_id: s.generation_id as string, attempt_id: attemptId, model_identifier: s.model_identifier as string,
     model_type: modelType, raw_model_id: s.raw_model_id as string, request: s.request as ValidatedRequest,
-  }, deps.webhookBaseUrl ? `${deps.webhookBaseUrl}/${provider}` : undefined);
+  }, webhookUrlFor(deps, provider));
   const scope: AttemptScope = { attemptId, generationId: s.generation_id as string, provider, tryNumber: s.try_number ?? 1, modelType, req, startedMs: deps.clock().getTime() };
   await withDeadline(deps, modelType, s.deadline_at as Date, async (signal) => {
     const bound = contextFor(deps, provider, signal);
@@ -95,7 +118,7 @@ export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<v
   });
 }
 
-export async function pollAttempt(deps: WorkerDeps, attemptId: string): Promise<void> {
+export async function pollAttempt(deps: WorkerDeps, attemptId: string, reported?: StatusResult): Promise<void> {
   const [s] = await rpc(deps.db, 'attempt_poll_claim', { p_attempt_id: attemptId, p_lease_ms: deps.leaseMs, p_now: deps.clock() });
   if (!s || s.outcome !== 'poll') return;
   const provider = s.provider as ProviderId;
@@ -110,11 +133,7 @@ export async function pollAttempt(deps: WorkerDeps, attemptId: string): Promise<
     const bound = contextFor(deps, provider, signal);
     try {
       if (!bound) throw new ProviderError('auth', `provider ${provider} is not configured in this deployment`);
-      const status = await bound.adapter.status(s.provider_job_id as string, req, bound.ctx);
-      if (status.kind === 'completed') return await complete(deps, scope, bound.adapter, bound.ctx, status.outputs);
-      if (status.kind === 'failed') return await fail(deps, scope, status.error);
-      if (status.kind === 'canceled') return await fail(deps, scope, new ProviderError('unknown', 'the provider canceled the job'));
-      await rpcOne(deps.db, 'attempt_poll_again', { p_attempt_id: attemptId, p_delay_ms: status.poll_after_ms ?? 2000, p_now: deps.clock() });
+      await applyStatus(deps, scope, bound, reported ?? (await bound.adapter.status(s.provider_job_id as string, req, bound.ctx)));
     } catch (err) {
       await fail(deps, scope, err);
     }
