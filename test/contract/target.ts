@@ -21,7 +21,7 @@ export interface Reply {
   json: any;
 }
 
-export async function call(t: ContractTarget, method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; key?: string | null } = {}): Promise<Reply> {
+export async function call(t: Pick<ContractTarget, 'url' | 'apiKey'>, method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; key?: string | null } = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...init.headers };
   const key = init.key === undefined ? t.apiKey : init.key;
   if (key !== null) headers.authorization = `Bearer ${key}`;
