@@ -1,9 +1,11 @@
 -- Two-phase holds. place: available -> held. post: held -> revenue (the actual cost, at most
 -- the hold) and held -> available (the rest). void/expire: held -> available. A hold resolves
--- exactly once; a late or duplicate post/void is a no-op that returns the current state.
+-- exactly once (hold_resolved_once); a late or duplicate post/void/expire is a no-op that
+-- returns the current state.
 
 -- The body of hold placement, for callers that already hold the customer's ledger lock
--- (generation_create). outcome: placed | insufficient_credits.
+-- (generation_create). A customer who owes a receivable (a clawback shortfall) places no new
+-- holds until it is paid. outcome: placed | insufficient_credits | receivable_outstanding.
 create or replace function seaplane.hold_place_locked(
   l record, p_account_id uuid, p_amount bigint, p_generation_id uuid,
   p_expires_at timestamptz, p_now timestamptz,
@@ -13,6 +15,10 @@ begin
   if p_amount <= 0 then
     raise exception 'hold amount must be positive' using errcode = '22023';
   end if;
+  if l.receivable_balance < 0 then
+    outcome := 'receivable_outstanding';
+    return;
+  end if;
   if l.available_balance < p_amount then
     outcome := 'insufficient_credits';
     return;
@@ -21,6 +27,7 @@ begin
   values (p_account_id, p_amount, p_generation_id, p_expires_at, p_now)
   returning id into hold_id;
   perform seaplane.ledger_transfer(l.available_id, l.held_id, p_amount, 'hold', hold_id, null, null, p_now);
+  perform seaplane.credit_alerts_check(p_account_id, l.available_balance - p_amount, p_now);
   outcome := 'placed';
 end;
 $$;
@@ -110,5 +117,53 @@ begin
   l := seaplane.ledger_lock_customer((select h.account_id from seaplane.holds h where h.id = p_hold_id));
   r := seaplane.hold_resolve_locked(l, p_hold_id, 'voided', null, p_now);
   return query select r.outcome, r.state, r.posted_microcredits;
+end;
+$$;
+
+-- api.holds_expire: the worker's cron task. Resolves pending holds past expires_at, locking
+-- in the global order (ledger rows, generation, hold). A hold whose generation is still open
+-- expires only when that generation is past its deadline and no attempt holds a live lease
+-- (an attempt that may still be running keeps its hold: it may yet succeed and be charged);
+-- the generation then fails with BSE3004 and is refunded. Holds wait until the next run.
+-- outcome per hold: expired | noop (resolved meanwhile) | waiting (an attempt may be running).
+create or replace function api.holds_expire(
+  p_now timestamptz default now(),
+  p_limit integer default 500
+) returns table (hold_id uuid, outcome text)
+language plpgsql security definer set search_path = '' as $$
+declare
+  c record;
+  l record;
+  g seaplane.generations%rowtype;
+  r record;
+begin
+  for c in
+    select h.id, h.account_id, h.generation_id from seaplane.holds h
+    where h.state = 'pending' and h.expires_at <= p_now
+    order by h.expires_at, h.id
+    limit p_limit
+  loop
+    l := seaplane.ledger_lock_customer(c.account_id);
+    g := null;
+    if c.generation_id is not null then
+      select * into g from seaplane.generations x where x.id = c.generation_id for update;
+    end if;
+    if g.id is not null and g.status in ('pending', 'processing') and (
+      g.deadline_at > p_now or exists (
+        select 1 from seaplane.attempts x
+        where x.generation_id = g.id and x.state in ('submitted', 'running') and x.lease_expires_at > p_now))
+    then
+      hold_id := c.id; outcome := 'waiting';
+      return next;
+      continue;
+    end if;
+    r := seaplane.hold_resolve_locked(l, c.id, 'expired', null, p_now);
+    if r.outcome = 'resolved' and g.id is not null and g.status in ('pending', 'processing') then
+      perform seaplane.generation_fail_locked(l, g, 'BSE3004',
+        'The generation did not finish before its deadline.', p_now);
+    end if;
+    hold_id := c.id; outcome := case when r.outcome = 'resolved' then 'expired' else 'noop' end;
+    return next;
+  end loop;
 end;
 $$;

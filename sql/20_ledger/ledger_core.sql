@@ -1,36 +1,67 @@
 -- Ledger internals, callable only by the owner. Every movement of credits goes through
 -- seaplane.ledger_transfer; callers lock the customer's ledger rows first
--- (seaplane.ledger_lock_customer), always in the same order: available, then held.
+-- (seaplane.ledger_lock_customer), always in the same order (ledger row id).
+--
+-- Balances: every ledger account's balance is sum(credits) - sum(debits) over the journal.
+-- Customer accounts cache it in ledger_accounts.balance, updated in the same statement group
+-- as the transfer, so hold placement reads one locked row. System accounts (stripe_clearing,
+-- revenue, promotions, refunds) do not cache it, by design: every customer's post credits
+-- revenue, so a cached revenue balance would be one hot row that serializes all customers.
+-- Their balances are derived from the journal (api.ledger_accounts_overview_v) and the
+-- reconciliation view proves the cached customer balances equal the journal.
 
 create or replace function seaplane.ledger_system_account(p_kind text) returns bigint
 language sql stable set search_path = '' as $$
   select id from seaplane.ledger_accounts where kind = p_kind and account_id is null;
 $$;
 
--- Locks and returns the customer's ledger rows. Raises if the account has none.
+-- Locks and returns the customer's ledger rows (available, held, and the receivable when one
+-- exists), in id order: every caller locks an account's rows the same way, so two transactions
+-- on one account queue instead of deadlocking. Raises if the account has no ledger rows.
+-- receivable_balance is <= 0: minus what the customer owes after a clawback shortfall.
 create or replace function seaplane.ledger_lock_customer(
   p_account_id uuid,
   out available_id bigint, out available_balance bigint,
-  out held_id bigint, out held_balance bigint
+  out held_id bigint, out held_balance bigint,
+  out receivable_id bigint, out receivable_balance bigint
 ) language plpgsql set search_path = '' as $$
 declare
   r record;
 begin
+  receivable_balance := 0;
   for r in
     select la.id, la.kind, la.balance from seaplane.ledger_accounts la
-    where la.account_id = p_account_id and la.kind in ('customer_available', 'customer_held')
+    where la.account_id = p_account_id
     order by la.id
     for update
   loop
     if r.kind = 'customer_available' then
       available_id := r.id; available_balance := r.balance;
-    else
+    elsif r.kind = 'customer_held' then
       held_id := r.id; held_balance := r.balance;
+    elsif r.kind = 'customer_receivable' then
+      receivable_id := r.id; receivable_balance := r.balance;
     end if;
   end loop;
   if available_id is null or held_id is null then
     raise exception 'account % has no ledger accounts', p_account_id using errcode = 'P0002';
   end if;
+end;
+$$;
+
+-- The customer's receivable ledger account, created on first need (most accounts never owe).
+-- The caller holds the customer's ledger lock, so two callers cannot both create it.
+create or replace function seaplane.ledger_receivable_ensure(p_account_id uuid, p_receivable_id bigint)
+returns bigint
+language plpgsql set search_path = '' as $$
+declare
+  v_id bigint := p_receivable_id;
+begin
+  if v_id is null then
+    insert into seaplane.ledger_accounts (kind, account_id) values ('customer_receivable', p_account_id)
+    returning id into v_id;
+  end if;
+  return v_id;
 end;
 $$;
 

@@ -86,6 +86,36 @@ export interface GenerationsV {
   deadline_at: Ro<Date>;
 }
 
+export interface LedgerAccountsOverviewV {
+  account_id: Ro<string>;
+  name: Ro<string>;
+  available_microcredits: Ro<number | null>;
+  held_microcredits: Ro<number | null>;
+  owed_microcredits: Ro<number | null>;
+  pending_holds: Ro<number | null>;
+  next_hold_expires_at: Ro<Date | null>;
+  recent_entries: Ro<unknown | null>;
+}
+
+export interface LedgerBalancesV {
+  ledger_account_id: Ro<number>;
+  kind: Ro<string>;
+  account_id: Ro<string | null>;
+  balance_microcredits: Ro<number | null>;
+}
+
+export interface LedgerEntriesV {
+  transfer_id: Ro<number>;
+  account_id: Ro<string | null>;
+  ledger_kind: Ro<string>;
+  transfer_kind: Ro<string>;
+  amount_microcredits: Ro<number | null>;
+  hold_id: Ro<string | null>;
+  reference: Ro<string | null>;
+  memo: Ro<string | null>;
+  created_at: Ro<Date>;
+}
+
 export interface LedgerReconciliationV {
   ledger_account_id: Ro<number | null>;
   kind: Ro<string | null>;
@@ -95,13 +125,38 @@ export interface LedgerReconciliationV {
   problem: Ro<string | null>;
 }
 
+export interface ProviderWebhooksV {
+  webhook_id: Ro<string>;
+  provider: Ro<string>;
+  headers: Ro<unknown>;
+  body: Ro<string>;
+  received_at: Ro<Date>;
+  processed_at: Ro<Date | null>;
+  outcome: Ro<string | null>;
+}
+
+export interface StripeEventsV {
+  event_id: Ro<string>;
+  type: Ro<string>;
+  status: Ro<string>;
+  account_id: Ro<string | null>;
+  fact: Ro<unknown>;
+  received_at: Ro<Date>;
+  applied_at: Ro<Date | null>;
+}
+
 export interface DB {
   'api.accounts_v': AccountsV;
   'api.api_keys_v': ApiKeysV;
   'api.attempt_jobs_v': AttemptJobsV;
   'api.attempt_outcomes_v': AttemptOutcomesV;
   'api.generations_v': GenerationsV;
+  'api.ledger_accounts_overview_v': LedgerAccountsOverviewV;
+  'api.ledger_balances_v': LedgerBalancesV;
+  'api.ledger_entries_v': LedgerEntriesV;
   'api.ledger_reconciliation_v': LedgerReconciliationV;
+  'api.provider_webhooks_v': ProviderWebhooksV;
+  'api.stripe_events_v': StripeEventsV;
 }
 
 /** Functions of schema `api`: named arguments (with their SQL types) and result rows. */
@@ -111,21 +166,32 @@ export interface ApiFunctions {
   apikey_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_name: string | null; p_prefix: string | null; p_hash: Uint8Array | null; p_scopes: string[] | null; p_expires_at?: Date | null; p_now?: Date | null }; row: { apikey_create: string | null } };
   apikey_revoke: { args: { p_apikey_id: string | null; p_now?: Date | null }; row: { apikey_id: string | null; revoked_at: Date | null } };
   attempt_fail: { args: { p_attempt_id: string | null; p_error_class: string | null; p_error_message: string | null; p_max_tries_per_provider: number | null; p_retry_delay_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; next_attempt_id: string | null; generation_status: string | null } };
+  attempt_find_by_job: { args: { p_provider: string | null; p_provider_job_id: string | null }; row: { attempt_id: string | null; attempt_state: string | null } };
   attempt_poll_again: { args: { p_attempt_id: string | null; p_delay_ms: number | null; p_now?: Date | null }; row: { attempt_poll_again: string | null } };
   attempt_poll_claim: { args: { p_attempt_id: string | null; p_lease_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; provider_job_id: string | null; generation_id: string | null; provider: string | null; raw_model_id: string | null; try_number: number | null; model_identifier: string | null; model_type: string | null; request: unknown | null; deadline_at: Date | null; submitted_at: Date | null } };
   attempt_record_job: { args: { p_attempt_id: string | null; p_provider_job_id: string | null; p_lease_ms: number | null; p_poll_after_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; attempt_state: string | null } };
   attempt_start: { args: { p_attempt_id: string | null; p_lease_owner: string | null; p_lease_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; attempt_state: string | null; generation_id: string | null; account_id: string | null; provider: string | null; raw_model_id: string | null; region: string | null; try_number: number | null; order_index: number | null; model_identifier: string | null; model_type: string | null; request: unknown | null; deadline_at: Date | null } };
   attempt_succeed: { args: { p_attempt_id: string | null; p_output_keys: string[] | null; p_cost_microcredits: number | null; p_predict_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; charged_microcredits: number | null } };
+  attempts_reap: { args: { p_lease_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { rerun: number | null; repolled: number | null } };
+  attempts_requeue_stale: { args: { p_stale_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { attempts_requeue_stale: number | null } };
+  credit_alerts_set: { args: { p_account_id: string | null; p_thresholds_microcredits: number[] | null }; row: { threshold_microcredits: number | null; armed: boolean | null } };
+  credits_clawback: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_reference: string | null; p_memo?: string | null; p_now?: Date | null }; row: { outcome: string | null; clawed_microcredits: number | null; owed_microcredits: number | null; available_microcredits: number | null } };
   credits_grant: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_source: string | null; p_reference: string | null; p_memo?: string | null; p_now?: Date | null }; row: { outcome: string | null; transfer_id: number | null; available_microcredits: number | null } };
   generation_cancel: { args: { p_account_id: string | null; p_generation_id: string | null; p_providers_with_cancel: string[] | null; p_now?: Date | null }; row: { outcome: string | null; generation_status: string | null; provider_cancel_sent: boolean | null; credits_refunded: boolean | null } };
   generation_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_region: string | null; p_model_identifier: string | null; p_model_type: string | null; p_request: unknown; p_provider_order: string[] | null; p_raw_model_ids: string[] | null; p_routing: unknown; p_cost_estimate_microcredits: number | null; p_deadline_seconds: number | null; p_idempotency_key: string | null; p_fingerprint: string | null; p_request_id: string | null; p_response_timestamp: string | null; p_now?: Date | null }; row: { outcome: string | null; http_status: number | null; body: unknown | null; generation_id: string | null } };
   generation_delete: { args: { p_account_id: string | null; p_generation_id: string | null; p_providers_with_cancel: string[] | null; p_now?: Date | null }; row: { outcome: string | null; output_keys: string[] | null } };
+  generations_expire_due: { args: { p_limit?: number | null; p_now?: Date | null }; row: { generations_expire_due: number | null } };
   hold_place: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_expires_at: Date | null; p_generation_id?: string | null; p_now?: Date | null }; row: { outcome: string | null; hold_id: string | null } };
   hold_post: { args: { p_hold_id: string | null; p_amount_microcredits: number | null; p_now?: Date | null }; row: { outcome: string | null; state: string | null; posted_microcredits: number | null } };
   hold_void: { args: { p_hold_id: string | null; p_now?: Date | null }; row: { outcome: string | null; state: string | null; posted_microcredits: number | null } };
+  holds_expire: { args: { p_now?: Date | null; p_limit?: number | null }; row: { hold_id: string | null; outcome: string | null } };
   idempotency_keys_expire: { args: { p_now?: Date | null }; row: { idempotency_keys_expire: number | null } };
+  provider_breakers: { args: { p_region: string | null; p_window_seconds: number | null; p_now?: Date | null }; row: { provider: string | null; total: number | null; failures: number | null; successes: number | null; hard_failures: number | null } };
+  provider_webhook_mark: { args: { p_webhook_id: string | null; p_outcome: string | null; p_now?: Date | null }; row: { provider_webhook_mark: unknown | null } };
+  provider_webhook_receive: { args: { p_provider: string | null; p_headers: unknown; p_body: string | null; p_now?: Date | null }; row: { provider_webhook_receive: string | null } };
   request_log_expire: { args: { p_keep_days?: number | null; p_now?: Date | null }; row: { request_log_expire: number | null } };
   request_log_write: { args: { p_entries: unknown }; row: { request_log_write: number | null } };
+  stripe_event_apply: { args: { p_event_id: string | null; p_event_type: string | null; p_payload: unknown; p_fact: unknown; p_now?: Date | null }; row: { outcome: string | null; status: string | null; account_id: string | null } };
   usage_report: { args: { p_account_id: string | null; p_days: number | null; p_now?: Date | null }; row: { usage_report: unknown | null } };
 }
 
@@ -154,6 +220,8 @@ export const API_ARG_TYPES: Record<string, string> = {
   'attempt_fail.p_max_tries_per_provider': 'int4',
   'attempt_fail.p_retry_delay_ms': 'int4',
   'attempt_fail.p_now': 'timestamptz',
+  'attempt_find_by_job.p_provider': 'text',
+  'attempt_find_by_job.p_provider_job_id': 'text',
   'attempt_poll_again.p_attempt_id': 'uuid',
   'attempt_poll_again.p_delay_ms': 'int4',
   'attempt_poll_again.p_now': 'timestamptz',
@@ -174,6 +242,19 @@ export const API_ARG_TYPES: Record<string, string> = {
   'attempt_succeed.p_cost_microcredits': 'int8',
   'attempt_succeed.p_predict_ms': 'int4',
   'attempt_succeed.p_now': 'timestamptz',
+  'attempts_reap.p_lease_ms': 'int4',
+  'attempts_reap.p_limit': 'int4',
+  'attempts_reap.p_now': 'timestamptz',
+  'attempts_requeue_stale.p_stale_ms': 'int4',
+  'attempts_requeue_stale.p_limit': 'int4',
+  'attempts_requeue_stale.p_now': 'timestamptz',
+  'credit_alerts_set.p_account_id': 'uuid',
+  'credit_alerts_set.p_thresholds_microcredits': 'int8[]',
+  'credits_clawback.p_account_id': 'uuid',
+  'credits_clawback.p_amount_microcredits': 'int8',
+  'credits_clawback.p_reference': 'text',
+  'credits_clawback.p_memo': 'text',
+  'credits_clawback.p_now': 'timestamptz',
   'credits_grant.p_account_id': 'uuid',
   'credits_grant.p_amount_microcredits': 'int8',
   'credits_grant.p_source': 'text',
@@ -204,6 +285,8 @@ export const API_ARG_TYPES: Record<string, string> = {
   'generation_delete.p_generation_id': 'uuid',
   'generation_delete.p_providers_with_cancel': 'text[]',
   'generation_delete.p_now': 'timestamptz',
+  'generations_expire_due.p_limit': 'int4',
+  'generations_expire_due.p_now': 'timestamptz',
   'hold_place.p_account_id': 'uuid',
   'hold_place.p_amount_microcredits': 'int8',
   'hold_place.p_expires_at': 'timestamptz',
@@ -214,10 +297,27 @@ export const API_ARG_TYPES: Record<string, string> = {
   'hold_post.p_now': 'timestamptz',
   'hold_void.p_hold_id': 'uuid',
   'hold_void.p_now': 'timestamptz',
+  'holds_expire.p_now': 'timestamptz',
+  'holds_expire.p_limit': 'int4',
   'idempotency_keys_expire.p_now': 'timestamptz',
+  'provider_breakers.p_region': 'text',
+  'provider_breakers.p_window_seconds': 'int4',
+  'provider_breakers.p_now': 'timestamptz',
+  'provider_webhook_mark.p_webhook_id': 'uuid',
+  'provider_webhook_mark.p_outcome': 'text',
+  'provider_webhook_mark.p_now': 'timestamptz',
+  'provider_webhook_receive.p_provider': 'text',
+  'provider_webhook_receive.p_headers': 'jsonb',
+  'provider_webhook_receive.p_body': 'text',
+  'provider_webhook_receive.p_now': 'timestamptz',
   'request_log_expire.p_keep_days': 'int4',
   'request_log_expire.p_now': 'timestamptz',
   'request_log_write.p_entries': 'jsonb',
+  'stripe_event_apply.p_event_id': 'text',
+  'stripe_event_apply.p_event_type': 'text',
+  'stripe_event_apply.p_payload': 'jsonb',
+  'stripe_event_apply.p_fact': 'jsonb',
+  'stripe_event_apply.p_now': 'timestamptz',
   'usage_report.p_account_id': 'uuid',
   'usage_report.p_days': 'int4',
   'usage_report.p_now': 'timestamptz',

@@ -1,0 +1,102 @@
+// The ledger under races: many callers on one account at once. Interleavings are forced with a
+// blocker transaction that holds the account's ledger lock until every racer is queued behind
+// it (seen in pg_stat_activity), then lets them all go at once. No sleeps.
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/kysely.ts';
+import { createPool } from '../../src/db/pool.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { track, untrack } from '../helpers/leaks.ts';
+import { at, balances, C, expectLedgerSound, holdState, newAccount, placeHold, rpc, rpcOne, T0 } from './helpers.ts';
+
+let t: TestDatabase;
+let wide: pg.Pool;
+let wdb: Db;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  wide = track(createPool(t.url, { max: 30 }), 'wide pool');
+  wdb = createDb(wide);
+});
+afterAll(async () => {
+  await expectLedgerSound(t.db);
+  untrack(wide);
+  await wide.end();
+  await t.close();
+});
+
+/** Holds the account's ledger rows locked; releaseWhenQueued() commits once `waiting` racers queue behind it. */
+async function blockAccount(accountId: string) {
+  const client = await t.pool.connect();
+  await client.query('begin');
+  await client.query(`select 1 from seaplane.ledger_accounts where account_id = $1 for update`, [accountId]);
+  return {
+    async releaseWhenQueued(waiting: number) {
+      for (;;) {
+        // waiters queue on the blocker or on each other (a row lock's queue), all as Lock waits
+        const r = await t.pool.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        if ((r.rows[0]?.n ?? 0) >= waiting) break;
+      }
+      await client.query('commit');
+      client.release();
+    },
+  };
+}
+
+describe('races on one account', () => {
+  it('100 concurrent holds of 1 credit against a balance of 10: exactly 10 are placed, the balance ends at 0, never below', async () => {
+    const a = await newAccount(t.db, 10 * C);
+    const blocker = await blockAccount(a);
+    const racers = Array.from({ length: 100 }, () => placeHold(wdb, a, 1 * C));
+    await blocker.releaseWhenQueued(25);
+    const results = await Promise.all(racers);
+    expect(results.filter((r) => r.outcome === 'placed')).toHaveLength(10);
+    expect(results.filter((r) => r.outcome === 'insufficient_credits')).toHaveLength(90);
+    expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 10 * C });
+    await expectLedgerSound(t.db);
+  });
+
+  it('post, void and expire racing on one hold resolve it exactly once (20 rounds)', async () => {
+    const a = await newAccount(t.db, 100 * C);
+    const winners: Record<string, number> = {};
+    for (let round = 0; round < 20; round++) {
+      const holdId = (await placeHold(t.db, a, 1 * C, at(10))).hold_id as string;
+      const blocker = await blockAccount(a);
+      const racers = [
+        rpcOne(wdb, 'hold_post', { p_hold_id: holdId, p_amount_microcredits: C / 2, p_now: at(20) }).then((r) => ['post', r.outcome] as const),
+        rpcOne(wdb, 'hold_void', { p_hold_id: holdId, p_now: at(20) }).then((r) => ['void', r.outcome] as const),
+        rpc(wdb, 'holds_expire', { p_now: at(20) }).then((rows) => ['expire', rows.find((x) => x.hold_id === holdId)?.outcome ?? 'none'] as const),
+        rpcOne(wdb, 'hold_void', { p_hold_id: holdId, p_now: at(20) }).then((r) => ['void2', r.outcome] as const),
+      ];
+      await blocker.releaseWhenQueued(4);
+      const results = await Promise.all(racers);
+      const resolved = results.filter(([, o]) => o === 'resolved' || o === 'expired');
+      expect(resolved).toHaveLength(1);
+      const winner = resolved[0]?.[0] as string;
+      winners[winner] = (winners[winner] ?? 0) + 1;
+      const h = await holdState(t.db, holdId);
+      expect(h.state).toBe({ post: 'posted', void: 'voided', void2: 'voided', expire: 'expired' }[winner]);
+      const n = await sql<{ n: number }>`select count(*)::int as n from seaplane.ledger_transfers where hold_id = ${holdId} and kind <> 'hold'`.execute(t.db);
+      expect(n.rows[0]?.n).toBe(winner === 'post' ? 2 : 1);
+    }
+    expect(Object.values(winners).reduce((x, y) => x + y, 0)).toBe(20);
+    expect((await balances(t.db, a)).held).toBe(0);
+  });
+
+  it('the same Stripe event applied 20 times concurrently grants once', async () => {
+    const a = await newAccount(t.db, 0);
+    const fact = { action: 'checkout_grant', account_id: a, microcredits: 10 * C, checkout_session: 'cs_race', payment_intent: 'pi_race', amount_total_minor: 1000, currency: 'usd', customer: 'cus_race' };
+    const blocker = await blockAccount(a);
+    const racers = Array.from({ length: 20 }, () => rpcOne(wdb, 'stripe_event_apply', {
+      p_event_id: 'evt_race', p_event_type: 'checkout.session.completed', p_payload: { id: 'evt_race' }, p_fact: fact, p_now: T0,
+    }));
+    await blocker.releaseWhenQueued(1);
+    const results = await Promise.all(racers);
+    expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(19);
+    expect((await balances(t.db, a)).available).toBe(10 * C);
+    const grants = await sql<{ n: number }>`select count(*)::int as n from seaplane.ledger_transfers where kind = 'grant' and reference = 'checkout:cs_race'`.execute(t.db);
+    expect(grants.rows[0]?.n).toBe(1);
+  });
+});
