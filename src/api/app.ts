@@ -72,8 +72,10 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
+    // A path shape that does allow this method but matched no route (e.g. an id with an encoded
+    // slash) is not found, not "method not allowed".
     const allowed = ROUTES.filter((r) => r.pattern.test(path)).map((r) => r.method);
-    const err = allowed.length > 0
+    const err = allowed.length > 0 && !allowed.includes(c.req.method)
       ? new ApiError('method_not_allowed', { message: `${c.req.method} is not allowed here; use ${[...new Set(allowed)].join(', ')}.` })
       : new ApiError('route_not_found', { message: `No endpoint ${c.req.method} ${path}.` });
     const headers: Record<string, string> = allowed.length > 0 ? { Allow: [...new Set(allowed)].join(', ') } : {};
