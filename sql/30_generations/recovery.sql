@@ -70,12 +70,13 @@ begin
       update seaplane.attempts set state = 'failed', finished_at = p_now, lease_expires_at = null,
         error_class = 'lease_expired', error_message = 'the worker running this attempt stopped before the provider answered'
       where id = a.id;
+      -- run_at is the database's now: "as soon as possible" is graphile-worker's clock, not ours
       perform seaplane.attempt_enqueue(g.id, g.account_id, a.order_index, a.try_number + 1, a.provider,
-        a.raw_model_id, a.region, p_now, p_now);
+        a.raw_model_id, a.region, pg_catalog.now(), p_now);
       v_rerun := v_rerun + 1;
     else
       update seaplane.attempts set lease_expires_at = p_now + make_interval(secs => p_lease_ms / 1000.0) where id = a.id;
-      perform seaplane.attempt_schedule_poll(a.id, 0, p_now);
+      perform seaplane.attempt_schedule_poll(a.id, 0, pg_catalog.now());
       v_repolled := v_repolled + 1;
     end if;
   end loop;
@@ -104,7 +105,7 @@ begin
     order by x.run_at limit p_limit
     for update of x skip locked
   loop
-    update seaplane.attempts set run_at = p_now where id = r.id;
+    update seaplane.attempts set run_at = pg_catalog.now() where id = r.id;
     perform graphile_worker.add_job('attempt_run', json_build_object('attempt_id', r.id),
       max_attempts => 5, job_key => 'attempt_run:' || r.id::text);
     v_count := v_count + 1;

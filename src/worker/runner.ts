@@ -57,16 +57,20 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
     crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire',
   });
   const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));
+  let stopped: Promise<void> | undefined;
   return {
     runner,
     events: runner.events,
     reaper,
-    async stop() {
-      // Abort in-flight provider calls: their attempts keep their leases and the reaper moves
+    stop() {
+      stopped ??= (async () => {
+        // Abort in-flight provider calls: their attempts keep their leases and the reaper moves
       // them on, here or in another worker process.
-      stopping.abort();
-      await reaper.stop();
-      await runner.stop();
+        stopping.abort();
+        await reaper.stop();
+        await runner.stop();
+      })();
+      return stopped;
     },
   };
 }

@@ -10,6 +10,7 @@ import { cloneTemplate } from './db.ts';
 import { track, untrack } from './leaks.ts';
 
 export interface TestStack extends Stack {
+  databaseUrl: string;
   accountId: string;
   apiKey: string;
   request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; key?: string | null }): Promise<{ status: number; headers: Headers; json: any }>;
@@ -29,6 +30,7 @@ export async function startTestStack(options: Partial<StackOptions> & { credits?
 
   const t: TestStack = {
     ...stack,
+    databaseUrl,
     accountId,
     apiKey,
     async request(method, path, init = {}) {

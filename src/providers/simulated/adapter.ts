@@ -24,12 +24,12 @@ export interface SimulationOptions {
   async?: (req: NormalizedRequest, provider: ProviderId) => boolean;
 }
 
-interface SimJob {
+export interface SimJob {
   readyAtMs: number;
   outcome: SimOutcome;
 }
 
-function encodeJob(id: ProviderId, attemptId: string, job: SimJob): string {
+export function encodeJob(id: ProviderId, attemptId: string, job: SimJob): string {
   return `sim_${id}_${btoa(JSON.stringify(job)).replace(/=+$/, '')}_${attemptId}`;
 }
 
@@ -57,6 +57,12 @@ function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+export async function simulatedSignature(secret: string, rawBody: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret || 'simulated-development-secret'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(rawBody)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export function createSimulatedAdapter(id: ProviderId, options: SimulationOptions = {}): ProviderAdapter {
   const profile = PROVIDERS[id];
   const outputs = async (req: NormalizedRequest): Promise<ProviderOutput[]> => {
@@ -74,7 +80,7 @@ export function createSimulatedAdapter(id: ProviderId, options: SimulationOption
     credentialEnv: {},
     deliveryMethod: profile.delivery_method,
     cancelMethod: profile.cancel_method,
-    webhookVerification: null,
+    webhookVerification: 'hmac_sha256',
     async submit(req: NormalizedRequest, ctx: AdapterContext) {
       const outcome = (await options.decide?.(req, id)) ?? { kind: 'succeed' };
       const latency = options.latencyMs?.(req, id) ?? 0;
@@ -100,6 +106,16 @@ export function createSimulatedAdapter(id: ProviderId, options: SimulationOption
     },
     async cancel() {
       return true;
+    },
+    // The twin signs its webhooks like a real provider: hex HMAC-SHA256 of the raw body, with the
+    // deployment's secret (a fixed development secret when none is configured).
+    async verifyWebhook(headers: Headers, rawBody: string, secret: string) {
+      const expected = await simulatedSignature(secret, rawBody);
+      if (headers.get('x-simulated-signature') !== expected) throw new ProviderError('auth', 'bad simulated webhook signature');
+      const body = JSON.parse(rawBody) as { job_id: string; status: 'succeeded' | 'failed' };
+      if (body.status === 'failed') return { provider_job_id: body.job_id, result: { kind: 'failed', error: new ProviderError('provider_unavailable', 'simulated failure') } };
+      const file = await simulatedMedia('png', body.job_id, '1:1');
+      return { provider_job_id: body.job_id, result: { kind: 'completed', outputs: [{ kind: 'inline', data: file.data, content_type: file.content_type }] } };
     },
     async download(output: ProviderOutput) {
       if (output.kind !== 'inline') throw new ProviderError('not_found', 'simulated outputs are inline');
