@@ -64,6 +64,8 @@ export interface UpstashBridge {
   token: string;
   /** Commands seen, for assertions (command name upper-cased). */
   commands: string[];
+  /** While true, requests are accepted and never answered: a Redis that hangs. */
+  hang: boolean;
   stop(): Promise<void>;
 }
 
@@ -141,7 +143,13 @@ export async function startUpstashBridge(redisPort: number): Promise<UpstashBrid
     }
   }
 
+  const hung: ServerResponse[] = [];
+  const bridge = { hang: false };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (bridge.hang) {
+      hung.push(res);
+      return;
+    }
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -183,7 +191,14 @@ export async function startUpstashBridge(redisPort: number): Promise<UpstashBrid
     url: `http://127.0.0.1:${port}`,
     token,
     commands,
+    get hang() {
+      return bridge.hang;
+    },
+    set hang(v: boolean) {
+      bridge.hang = v;
+    },
     async stop() {
+      for (const res of hung.splice(0)) res.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -198,7 +213,15 @@ export async function startRedisStack(): Promise<UpstashBridge & { redis: RedisS
   const redis = await startRedisServer();
   const bridge = await startUpstashBridge(redis.port);
   return {
-    ...bridge,
+    url: bridge.url,
+    token: bridge.token,
+    commands: bridge.commands,
+    get hang() {
+      return bridge.hang;
+    },
+    set hang(v: boolean) {
+      bridge.hang = v;
+    },
     redis,
     async stop() {
       await bridge.stop();
