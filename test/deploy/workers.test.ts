@@ -78,7 +78,7 @@ describe('seaplane worker, scaled out', () => {
       expect(attempts.rows.every((r) => r.n === 1)).toBe(true);
       expect(new Set(attempts.rows.flatMap((r) => r.owners))).toEqual(new Set(workers.map((w) => w.workerId)));
       const after = (await s.db.selectFrom('api.accounts_v').select('available_microcredits').where('account_id', '=', s.accountId).executeTakeFirstOrThrow()).available_microcredits;
-      expect(before - after).toBe(12 * 5_000); // charged once each (0.005 credits)
+      expect(Number(before) - Number(after)).toBe(12 * 5_000); // charged once each (0.005 credits)
       const left = await s.pool.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier like 'attempt_%')");
       expect(left.rows[0]?.n).toBe(0);
     } finally {
