@@ -24,7 +24,9 @@ export function denoBin(): string {
  * Flags for running our code offline: npm packages only from node_modules (no npm: download,
  * no jsr:, no URL imports), nothing written next to the code.
  */
-export const OFFLINE_FLAGS = ['--node-modules-dir=manual', '--cached-only', '--no-remote', '--no-lock', '--no-prompt'];
+export const OFFLINE_FLAGS = ['--node-modules-dir=manual', '--cached-only', '--no-remote', '--no-lock'];
+/** `deno run` / `deno test`: also never ask for a permission (fail instead). */
+export const RUN_FLAGS = [...OFFLINE_FLAGS, '--no-prompt'];
 
 export interface DenoServer {
   url: string;
@@ -46,7 +48,7 @@ function waitForExit(child: ChildProcess): Promise<void> {
 
 export async function startDenoFunction(entry: string, env: Record<string, string>, permissions: string[]): Promise<DenoServer> {
   const started = performance.now();
-  const child = spawn(denoBin(), ['run', ...OFFLINE_FLAGS, ...permissions, entry], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(denoBin(), ['run', ...RUN_FLAGS, ...permissions, entry], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const server = await new Promise<DenoServer>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
