@@ -8,10 +8,12 @@ import { ApiError } from './errors.ts';
 import { rateHeaders } from './rate-headers.ts';
 import { registerAccount } from './routes/account.ts';
 import { registerContent } from './routes/content.ts';
+import { registerEstimate } from './routes/estimate.ts';
 import { registerFiles } from './routes/files.ts';
 import { registerGenerate } from './routes/generate.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerLibrary } from './routes/library.ts';
+import { registerStripe } from './routes/stripe.ts';
 import { ROUTES } from './routes/table.ts';
 import { registerUsage } from './routes/usage.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -67,6 +69,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   registerLibrary(app, deps);
   registerHealth(app, deps);
   registerFiles(app, deps);
+  registerEstimate(app, deps);
+  registerStripe(app, deps);
   registerUsage(app, deps);
   registerOpenApi(app, deps);
 

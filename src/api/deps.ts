@@ -6,6 +6,7 @@ import type { ArtifactStore } from '../storage/types.ts';
 import type { Scope } from './keys.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
 import type { RequestLogWriter } from './request-log.ts';
+import type { StripeConfig } from '../ledger/stripe.ts';
 
 export interface AppDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Per-request usage log; createApp makes one over `db` when absent. */
   requestLog?: RequestLogWriter;
+  /** Stripe (credit packs through Checkout, the webhook); absent: those routes answer 404. */
+  stripe?: StripeConfig;
 }
 
 export interface AuthContext {

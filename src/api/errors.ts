@@ -20,6 +20,7 @@ export const ERRORS = {
   insufficient_credits: spec('BSE1004', 402, 'insufficient_credits', 'Not enough credits for this request.'),
   api_key_expired: spec('BSE1005', 401, 'api_key_expired', 'The API key has expired.'),
   insufficient_scope: spec('BSE1006', 403, 'insufficient_scope', 'The API key lacks the scope this endpoint requires.'),
+  receivable_outstanding: spec('BSE1007', 402, 'receivable_outstanding', 'A refunded or disputed payment left a balance owed; top up to settle it before generating.'),
   rate_limited: spec('BSE1029', 429, 'rate_limited', 'Too many requests; retry after the time in Retry-After.', true),
 
   invalid_json: spec('BSE2001', 400, 'invalid_json', 'The request body is not valid JSON.'),
@@ -37,6 +38,8 @@ export const ERRORS = {
   price_unavailable: spec('BSE2013', 422, 'price_unavailable', 'No price is defined for this combination of options.'),
   idempotency_mismatch: spec('BSE2015', 409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.'),
   idempotency_in_flight: spec('BSE2016', 409, 'idempotency_in_flight', 'The original request with this Idempotency-Key is still in progress.', true),
+  webhook_signature_invalid: spec('BSE2017', 400, 'webhook_signature_invalid', 'The webhook signature does not verify; nothing was recorded.'),
+  credit_pack_not_found: spec('BSE2018', 404, 'credit_pack_not_found', 'No such credit pack.'),
 
   // Generation failures (generation_error_code), and the per-provider error classes.
   all_providers_failed: spec('BSE3001', 502, 'all_providers_failed', 'Every provider in the order failed.'),

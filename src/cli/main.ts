@@ -9,6 +9,7 @@ import { createDb, type Db } from '../db/kysely.ts';
 import { createPool } from '../db/pool.ts';
 import { rpc, rpcOne } from '../db/rpc.ts';
 import { createAccount, createKey, parseDuration } from '../ops/accounts.ts';
+import { creditsHistory, formatCreditsHistory } from '../ledger/history.ts';
 import { supabaseCommand } from './supabase-build.ts';
 import { workerCommand } from './worker.ts';
 
@@ -25,6 +26,7 @@ const USAGE = `seaplane <command>
   keys list --account <id> [--json]
   keys revoke <key id> [--json]
   credits grant --account <id> --amount <credits> [--reason <text>] [--json]
+  credits history --account <id> [--json]
 
 Presets: ${Object.keys(SCOPE_PRESETS).join(', ')}. Durations: 90s, 30m, 12h, 7d.`;
 
@@ -115,6 +117,7 @@ async function keys(sub: string | undefined, positionals: string[], v: Record<st
 }
 
 async function creditsCommand(sub: string | undefined, v: Record<string, string | boolean | undefined>): Promise<void> {
+  if (sub === 'history') return void await withDb((db) => creditsHistory(db, need(v.account as string | undefined, '--account'))).then((h) => print(v.json === true, h, formatCreditsHistory(h)));
   if (sub !== 'grant') throw new UsageError(`unknown command: credits ${sub ?? ''}`);
   const accountId = need(v.account as string | undefined, '--account');
   const micro = credits(need(v.amount as string | undefined, '--amount'), '--amount');
