@@ -56,7 +56,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const pool = createPool(o.databaseUrl, { max: 20, applicationName: 'seaplane-api' });
   const db = createDb(pool);
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(o.port, o.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${o.port} on ${o.host ?? '127.0.0.1'} is in use: stop what holds it, or set PORT`) : err);
+    });
+    server.listen(o.port, o.host ?? '127.0.0.1', resolve);
+  }).catch(async (err: unknown) => {
+    await pool.end();
+    throw err;
+  });
   const address = server.address() as AddressInfo;
   const url = `http://${o.host ?? '127.0.0.1'}:${address.port}`;
   const store = new LocalDiskStore(o.storageDir, o.publicUrl ?? url);

@@ -39,6 +39,15 @@ export async function startCommand(): Promise<number> {
     databaseUrl = embedded.urlFor('seaplane');
     log(`embedded Postgres 17 on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'pg')})`);
   }
+  try {
+    return await serve(config, databaseUrl, embedded, started, log);
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+async function serve(config: ReturnType<typeof loadConfig>, databaseUrl: string, embedded: RunningPostgres | undefined, started: number, log: (line: string) => void): Promise<number> {
   const pool = createPool(databaseUrl, { max: 2, applicationName: 'seaplane-start' });
   const db = createDb(pool);
   let devKey: string;
