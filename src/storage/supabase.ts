@@ -16,6 +16,12 @@ export interface SupabaseStorageOptions {
   fetch?: typeof fetch;
 }
 
+class NoRealtime {
+  constructor() {
+    throw new Error('Seaplane does not use Supabase Realtime');
+  }
+}
+
 /** Storage answers a missing object with 404, or with 400 and "not_found" on older servers. */
 function isNotFound(error: unknown): boolean {
   const e = error as { status?: number; statusCode?: string | number; message?: string; originalError?: { status?: number } } | null;
@@ -33,6 +39,9 @@ export class SupabaseStorageStore implements ArtifactStore {
     this.publicBaseUrl = o.publicBaseUrl?.replace(/\/+$/, '');
     this.client = createClient(o.url, o.serviceRoleKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      // Storage only. Realtime is never used, and on Node 20 (no global WebSocket) supabase-js
+      // refuses to build a client without a transport, so it gets one that is never opened.
+      realtime: { transport: NoRealtime as never },
       ...(o.fetch ? { global: { fetch: o.fetch } } : {}),
     });
   }
