@@ -1,16 +1,19 @@
 -- Inserts an attempt and enqueues the worker job that runs it, in the caller's transaction.
 create or replace function seaplane.attempt_enqueue(
   p_generation_id uuid, p_account_id uuid, p_order_index integer, p_try_number integer,
-  p_provider text, p_raw_model_id text, p_region text, p_run_at timestamptz, p_now timestamptz
+  p_provider text, p_raw_model_id text, p_region text, p_run_at timestamptz, p_now timestamptz,
+  p_attempt_id uuid default null
 ) returns uuid
 language plpgsql set search_path = '' as $$
 declare
-  v_id uuid;
+  v_id uuid := coalesce(p_attempt_id, gen_random_uuid());
 begin
   insert into seaplane.attempts
-    (generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
-  values (p_generation_id, p_account_id, p_order_index, p_try_number, p_provider, p_raw_model_id, p_region, p_now, p_run_at)
-  returning id into v_id;
+    (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
+  values (v_id, p_generation_id, p_account_id, p_order_index, p_try_number, p_provider, p_raw_model_id, p_region, p_now, p_run_at);
+  -- The job key keeps one job per attempt even when the reaper re-enqueues a backlogged one
+  -- (graphile-worker replaces an unlocked job with the same key; a locked one, held by a dead
+  -- worker, loses its key to the new job).
   perform graphile_worker.add_job(
     'attempt_run', json_build_object('attempt_id', v_id),
     run_at => p_run_at, max_attempts => 5, job_key => 'attempt_run:' || v_id::text

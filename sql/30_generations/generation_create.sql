@@ -26,7 +26,8 @@ declare
   l record;
   h record;
   v_generation_id uuid := gen_random_uuid();
-  v_attempt_id uuid;
+  -- the first attempt's id is the prediction id until a provider gives one (contract §5)
+  v_attempt_id uuid := gen_random_uuid();
   v_deadline timestamptz := p_now + make_interval(secs => p_deadline_seconds);
   v_body jsonb;
 begin
@@ -49,15 +50,14 @@ begin
 
   insert into seaplane.generations
     (id, account_id, apikey_id, region, model_identifier, model_type, request, provider_order,
-     routing, hold_id, cost_estimate_microcredits, created_at, deadline_at)
+     routing, hold_id, cost_estimate_microcredits, created_at, deadline_at, prediction_id)
   values
     (v_generation_id, p_account_id, p_apikey_id, p_region, p_model_identifier, p_model_type, p_request,
      p_provider_order, p_routing || jsonb_build_object('raw_model_ids', to_jsonb(p_raw_model_ids)),
-     h.hold_id, p_cost_estimate_microcredits, p_now, v_deadline);
+     h.hold_id, p_cost_estimate_microcredits, p_now, v_deadline, v_attempt_id::text);
 
-  v_attempt_id := seaplane.attempt_enqueue(v_generation_id, p_account_id, 0, 1, p_provider_order[1],
-                                           p_raw_model_ids[1], p_region, p_now, p_now);
-  update seaplane.generations set prediction_id = v_attempt_id::text where id = v_generation_id;
+  perform seaplane.attempt_enqueue(v_generation_id, p_account_id, 0, 1, p_provider_order[1],
+                                  p_raw_model_ids[1], p_region, p_now, p_now, v_attempt_id);
 
   v_body := jsonb_build_object(
     'status', 'success', 'request_id', p_request_id, 'message', 'Generation initialized',
