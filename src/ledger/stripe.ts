@@ -147,3 +147,24 @@ export function stripeFact(event: Stripe.Event, plans: readonly PlanGrant[] = []
 export function checkoutMetadata(accountId: string, pack: CreditPack): Record<string, string> {
   return { [ACCOUNT_KEY]: accountId, seaplane_pack: pack.id, seaplane_microcredits: String(toMicro(pack.credits)) };
 }
+
+/**
+ * Stripe configuration from the environment (the edge functions and `npm start`):
+ * STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (both, or Stripe is off), optional
+ * STRIPE_CREDIT_PACKS and STRIPE_PLANS (JSON arrays of CreditPack / PlanGrant),
+ * STRIPE_SUCCESS_URL and STRIPE_CANCEL_URL. The client uses fetch, so it runs under Deno.
+ */
+export function stripeConfigFromEnv(env: Record<string, string | undefined>, StripeCtor: typeof Stripe): StripeConfig | undefined {
+  const key = env.STRIPE_SECRET_KEY;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (!key || !webhookSecret) return undefined;
+  const publicUrl = (env.PUBLIC_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  return {
+    client: new StripeCtor(key, { httpClient: StripeCtor.createFetchHttpClient() }),
+    webhookSecret,
+    packs: env.STRIPE_CREDIT_PACKS ? (JSON.parse(env.STRIPE_CREDIT_PACKS) as CreditPack[]) : DEFAULT_PACKS,
+    plans: env.STRIPE_PLANS ? (JSON.parse(env.STRIPE_PLANS) as PlanGrant[]) : [],
+    successUrl: env.STRIPE_SUCCESS_URL ?? `${publicUrl}/billing/success`,
+    cancelUrl: env.STRIPE_CANCEL_URL ?? `${publicUrl}/billing/canceled`,
+  };
+}

@@ -1,0 +1,75 @@
+// Ledger throughput: hold+post pairs per second (each pair is two transactions: the hold at
+// accept time, the post at success) on one hot account and spread over 1,000 accounts, against
+// a baseline measured in the same run on the same database: a plain one-statement
+// `UPDATE balance` + `INSERT entry` transaction (no ledger, no hold, no checks), on one hot row
+// and over 1,000 rows. Ratios are printed per pair against baseline transactions (the issue's
+// target: hot >= 0.6) and per transaction (a pair is two commits, the baseline one).
+import { sql } from 'kysely';
+import { createDb, type Db } from '../../src/db/kysely.ts';
+import { createPool } from '../../src/db/pool.ts';
+import { rpcOne } from '../../src/db/rpc.ts';
+import { report, withBenchDatabase } from './harness.ts';
+
+const CLIENTS = 8;
+const SECONDS = Number(process.env.LEDGER_BENCH_SECONDS ?? 4);
+const SPREAD_ACCOUNTS = 1000;
+
+/** Runs `op` on CLIENTS concurrent loops for SECONDS; returns completed operations per second. */
+async function rate(op: (i: number) => Promise<void>): Promise<number> {
+  const until = performance.now() + SECONDS * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
+    for (let i = c; performance.now() < until; i += CLIENTS) {
+      await op(i);
+      done++;
+    }
+  }));
+  return done / ((performance.now() - started) / 1000);
+}
+
+async function holdPost(db: Db, accountId: string, now: Date): Promise<void> {
+  const h = await rpcOne(db, 'hold_place', { p_account_id: accountId, p_amount_microcredits: 10_000, p_expires_at: new Date(now.getTime() + 3_600_000), p_now: now });
+  if (h.outcome !== 'placed') throw new Error(`hold ${h.outcome}`);
+  await rpcOne(db, 'hold_post', { p_hold_id: h.hold_id as string, p_amount_microcredits: 5_000, p_now: now });
+}
+
+async function baseline(db: Db, row: number): Promise<void> {
+  await sql`with u as (update bench_balances set balance = balance - 5000 where id = ${row} returning id)
+            insert into bench_entries (balance_id, amount) select id, 5000 from u`.execute(db);
+}
+
+export async function run(): Promise<void> {
+  await withBenchDatabase(async (url) => {
+    const pool = createPool(url, { max: CLIENTS + 2 });
+    const db = createDb(pool);
+    try {
+      const now = new Date();
+      const make = async () => (await rpcOne(db, 'account_create', { p_name: 'bench', p_free_microcredits: 1_000_000_000_000 })).account_create as string;
+      const hot = await make();
+      const spread: string[] = [];
+      for (let i = 0; i < SPREAD_ACCOUNTS; i++) spread.push(await make());
+      await sql`create table bench_balances (id integer primary key, balance bigint not null)`.execute(db);
+      await sql`create table bench_entries (id bigint generated always as identity primary key, balance_id integer not null, amount bigint not null, created_at timestamptz not null default now())`.execute(db);
+      await sql`insert into bench_balances select g, 1000000000000 from generate_series(0, ${SPREAD_ACCOUNTS}) g`.execute(db);
+      await sql`vacuum analyze`.execute(db);
+
+      console.log(`  ${CLIENTS} concurrent clients, ${SECONDS} s per measurement, durable commits`);
+      const baseHot = await rate(() => baseline(db, 0));
+      const pairsHot = await rate(() => holdPost(db, hot, now));
+      const baseSpread = await rate((i) => baseline(db, 1 + ((i * 7919) % SPREAD_ACCOUNTS)));
+      const pairsSpread = await rate((i) => holdPost(db, spread[(i * 7919) % SPREAD_ACCOUNTS] as string, now));
+
+      report('baseline UPDATE+INSERT, one hot row', baseHot, 'tx/s');
+      report('hold+post pairs, one hot account', pairsHot, 'pairs/s', { value: baseHot, name: 'baseline tx' });
+      report('  the same per ledger transaction', pairsHot * 2, 'tx/s', { value: baseHot, name: 'baseline tx' });
+      report(`baseline UPDATE+INSERT, ${SPREAD_ACCOUNTS} rows`, baseSpread, 'tx/s');
+      report(`hold+post pairs, ${SPREAD_ACCOUNTS} accounts`, pairsSpread, 'pairs/s', { value: baseSpread, name: 'baseline tx' });
+      report('  the same per ledger transaction', pairsSpread * 2, 'tx/s', { value: baseSpread, name: 'baseline tx' });
+      const recon = await db.selectFrom('api.ledger_reconciliation_v').selectAll().execute();
+      console.log(`  reconciliation after the run: ${recon.length === 0 ? 'clean' : `${recon.length} problem rows`}`);
+    } finally {
+      await pool.end();
+    }
+  });
+}
