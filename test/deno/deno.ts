@@ -30,6 +30,7 @@ export const RUN_FLAGS = [...OFFLINE_FLAGS, '--no-prompt'];
 
 export interface DenoServer {
   url: string;
+  pid: number;
   /** ms from spawn to the listening line. */
   startupMs: number;
   output(): string;
@@ -57,7 +58,7 @@ export async function startDenoFunction(entry: string, env: Record<string, strin
       if (m) {
         child.off('exit', onExit);
         resolve({
-          url: m[1] as string, startupMs: Math.round(performance.now() - started), output: () => out,
+          url: m[1] as string, pid: child.pid as number, startupMs: Math.round(performance.now() - started), output: () => out,
           async stop() {
             untrack(server);
             child.kill('SIGTERM');
@@ -82,4 +83,15 @@ export function runDeno(args: string[], env: Record<string, string> = {}): Promi
   child.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
   child.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, output, ms: Math.round(performance.now() - started) })));
+}
+
+/** Resident memory and CPU time used so far by a process (Linux /proc; CPU in ms). */
+export async function processUsage(pid: number): Promise<{ rssMb: number; cpuMs: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  // fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name) are utime and stime in ticks
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssMb: Math.round(rssKb / 1024), cpuMs: ticks * 10 };
 }

@@ -13,9 +13,9 @@ import { freePort } from '../../src/lib/net.ts';
 import { createAccount, createKey } from '../../src/ops/accounts.ts';
 import { LocalDiskStore } from '../../src/storage/local.ts';
 import { defineContractTests } from '../contract/cases.ts';
-import { type ContractTarget, waitForTerminal } from '../contract/target.ts';
+import { call, type ContractTarget, waitForTerminal } from '../contract/target.ts';
 import { cloneTemplate } from '../helpers/db.ts';
-import { type DenoServer, startDenoFunction } from './deno.ts';
+import { type DenoServer, processUsage, startDenoFunction } from './deno.ts';
 
 let deno: DenoServer;
 let worker: WorkerProcess;
@@ -63,5 +63,17 @@ describe('HTTP contract, served by the API edge function under Deno', () => {
     const r = await fetch(`${deno.url}/v1/no-such-endpoint`);
     await r.arrayBuffer();
     expect(r.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('fits the edge limits with room to spare: 40 generate requests use far less than 2 s CPU each, and memory stays under 256 MB', async () => {
+    const before = await processUsage(deno.pid);
+    for (let i = 0; i < 40; i++) {
+      expect((await call(target, 'POST', '/v1/generate/image/bfl/flux-schnell', { body: { generation_prompt: `cpu ${i}` } })).status).toBe(200);
+    }
+    const after = await processUsage(deno.pid);
+    const cpuPerRequestMs = (after.cpuMs - before.cpuMs) / 40;
+    console.log(`deno edge function: ${cpuPerRequestMs.toFixed(1)} ms CPU per generate request (process total, 10 ms ticks), RSS ${after.rssMb} MB`);
+    expect(cpuPerRequestMs).toBeLessThan(200);
+    expect(after.rssMb).toBeLessThan(256);
   });
 });

@@ -79,6 +79,15 @@ describe('npm run supabase:build', () => {
     }
   });
 
+  it('the repository\'s supabase/config.toml wires both functions (entrypoints that exist, verify_jwt = false)', async () => {
+    const toml = await readFile(join(ROOT, 'supabase', 'config.toml'), 'utf8');
+    for (const fn of ['api', 'stripe-webhook']) {
+      const section = new RegExp(`\\[functions\\.${fn}\\]\\n(?:.*\\n)*?verify_jwt = false\\nentrypoint = "\\.\\./functions/${fn}/index\\.ts"`);
+      expect(toml).toMatch(section);
+      await readFile(join(ROOT, 'functions', fn, 'index.ts'), 'utf8');
+    }
+  });
+
   it('refuses to build while sql/ holds definitions no migration carries (unless --allow-drift)', () => {
     const migrations = [{ name: '1_snap.sql', sql: '-- header\n\n-- sql/a/f.sql\ncreate function f();\n\n-- sql/a/g.sql\nselect 1;\n' }];
     expect(definitionsDrift(migrations, [{ name: 'a/f.sql', sql: 'create function f();\n' }, { name: 'a/g.sql', sql: 'select 1;' }])).toEqual([]);
