@@ -39,6 +39,8 @@ export interface StackOptions {
   rateLimiter?: RateLimiter;
   maxBodyBytes?: number;
   workerOverrides?: Partial<WorkerDeps>;
+  /** Public base of /v1/providers, for providers that call back by webhook (https only in production). */
+  webhookBaseUrl?: string;
   /** How long the API keeps its copy of the circuit breakers (default 2 s). */
   breakerTtlMs?: number;
 }
@@ -85,7 +87,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     workerPool = createPool(o.databaseUrl, { max: concurrency + 4, applicationName: 'seaplane-worker' });
     const workerDeps: WorkerDeps = {
       db: createDb(workerPool), store, providers, clock, fetch: globalThis.fetch, workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
-      leaseMs: 60_000, attemptTimeoutMs: { image: 120_000, video: 900_000 }, maxTriesPerProvider: 2, ...o.workerOverrides,
+      leaseMs: 60_000, attemptTimeoutMs: { image: 120_000, video: 900_000 }, maxTriesPerProvider: 2, webhookBaseUrl: o.webhookBaseUrl, ...o.workerOverrides,
     };
     worker = await startWorker(workerPool, workerDeps, { concurrency, reaperIntervalMs: o.worker?.reaperIntervalMs });
   }

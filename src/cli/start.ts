@@ -73,6 +73,8 @@ async function serve(config: ReturnType<typeof loadConfig>, databaseUrl: string,
     databaseUrl, host: config.host, port: config.port, publicUrl: config.publicUrl, region: config.region, apiKeyPrefix: config.apiKeyPrefix,
     storageDir: config.storageDir, worker: { concurrency: config.workerConcurrency }, realAdapters: REAL_ADAPTERS, env: process.env,
     simulate: config.simulateProviders,
+    // providers can only call back to a public https URL; otherwise attempts are polled
+    webhookBaseUrl: config.publicUrl.startsWith('https://') ? `${config.publicUrl}/v1/providers` : undefined,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`

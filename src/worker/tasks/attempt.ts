@@ -6,7 +6,8 @@ import type { ValidatedRequest } from '../../catalog/request-schema.ts';
 import type { ModelType, ProviderId } from '../../catalog/types.ts';
 import { rpc, rpcOne } from '../../db/rpc.ts';
 import { type AdapterContext, type NormalizedRequest, type ProviderAdapter, ProviderError, type ProviderOutput, type StatusResult } from '../../providers/types.ts';
-import { artifactKey } from '../../storage/types.ts';
+import { sniffFormat } from '../../storage/sniff.ts';
+import { artifactKey, CONTENT_TYPES } from '../../storage/types.ts';
 import { retryDelayMs, type WorkerDeps } from '../deps.ts';
 import { normalizeRequest } from '../normalize.ts';
 
@@ -56,12 +57,16 @@ async function complete(deps: WorkerDeps, scope: AttemptScope, adapter: Provider
   if (outputs.length === 0) throw new ProviderError('malformed_response', 'the provider reported success with no outputs');
   const model = findModel(scope.req.model_identifier);
   if (!model) throw new Error(`model ${scope.req.model_identifier} left the catalog`);
-  const format = scope.req.output_format ?? (scope.modelType === 'video' ? 'mp4' : 'png');
   const keys: string[] = [];
   for (const [i, output] of outputs.entries()) {
     const file = await adapter.download(output, ctx);
+    // the bytes decide what the file is; anything that is not image or video media is the provider's fault
+    const format = sniffFormat(file.data);
+    if (!format || (format === 'mp4') !== (scope.modelType === 'video')) {
+      throw new ProviderError('malformed_response', `output ${i} is not ${scope.modelType} media (${file.content_type}, ${file.data.byteLength} bytes)`);
+    }
     const key = artifactKey(scope.generationId, scope.attemptId, i, format);
-    await deps.store.put(key, file);
+    await deps.store.put(key, { data: file.data, content_type: CONTENT_TYPES[format] as string });
     keys.push(key);
   }
   const cost = priceMicro(providerPricing(model, scope.provider), {
