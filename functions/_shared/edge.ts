@@ -3,13 +3,16 @@
 // for the isolate's life (an isolate serves many requests; Supabase recycles it after its wall
 // clock limit). Through Supabase's pooler in transaction mode this works because node-postgres
 // sends unnamed statements only (no prepared statements), and the API never LISTENs.
+import Stripe from 'stripe';
 import { createApp } from '../../src/api/app.ts';
+import { rateLimiterFromEnv } from '../../src/api/rate-limit-redis.ts';
 import { MemoryRateLimiter } from '../../src/api/rate-limit.ts';
 import { PROVIDERS } from '../../src/catalog/providers.ts';
 import { PROVIDER_IDS } from '../../src/catalog/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDb } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
+import { stripeConfigFromEnv } from '../../src/ledger/stripe.ts';
 import { SupabaseStorageStore } from '../../src/storage/supabase.ts';
 import type { ArtifactStore } from '../../src/storage/types.ts';
 
@@ -53,9 +56,14 @@ export async function createEdgeApp(env: Env) {
   // Few connections per isolate: the pooler multiplexes them; many isolates run at once.
   const pool = createPool(edgeDatabaseUrl(env), { max: Number(env.EDGE_DB_POOL_MAX ?? 3), applicationName: `seaplane-edge-${config.region}` });
   const store = await edgeStore(env, config.publicUrl);
+  const db = createDb(pool);
+  const stripe = stripeConfigFromEnv(env, Stripe);
   const app = createApp({
-    db: createDb(pool), store, region: config.region, apiKeyPrefix: config.apiKeyPrefix, clock: () => new Date(),
-    rateLimiter: new MemoryRateLimiter(), maxBodyBytes: 256 * 1024, providersWithCancel: PROVIDERS_WITH_CANCEL,
+    db, store, region: config.region, apiKeyPrefix: config.apiKeyPrefix, clock: () => new Date(),
+    // Shared limits through Upstash Redis when configured; an isolate's own counters otherwise
+    // (per isolate, so the effective limit grows with the number of warm isolates).
+    rateLimiter: rateLimiterFromEnv(env, db) ?? new MemoryRateLimiter(), maxBodyBytes: 256 * 1024, providersWithCancel: PROVIDERS_WITH_CANCEL,
+    ...(stripe ? { stripe } : {}),
   });
   return { app, pool, config };
 }

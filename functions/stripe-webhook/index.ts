@@ -3,7 +3,8 @@
 // Supabase JWT) reaches it with verify_jwt = false and its own secret (STRIPE_WEBHOOK_SECRET).
 // It mounts the same app as the API function and sends every request to the app's
 // POST /v1/stripe/webhook route (src/api/routes/stripe.ts), which verifies the signature and
-// writes the event to the inbox. Until that route is registered the app answers 404.
+// writes the event to the inbox. Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET the route
+// is not registered and every call is a 404.
 import { createEdgeApp, listenOptions } from '../_shared/edge.ts';
 
 const env = Deno.env.toObject();
