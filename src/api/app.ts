@@ -11,6 +11,7 @@ import { registerContent } from './routes/content.ts';
 import { registerEstimate } from './routes/estimate.ts';
 import { registerFiles } from './routes/files.ts';
 import { registerGenerate } from './routes/generate.ts';
+import { registerProviderWebhooks } from './routes/provider-webhooks.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerLibrary } from './routes/library.ts';
 import { registerStripe } from './routes/stripe.ts';
@@ -18,6 +19,7 @@ import { ROUTES } from './routes/table.ts';
 import { registerUsage } from './routes/usage.ts';
 import { registerOpenApi } from './openapi.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { breakerCacheFor } from './breakers.ts';
 import { RequestLogWriter, requestLogEntry } from './request-log.ts';
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -37,7 +39,11 @@ function isConnectError(err: unknown): boolean {
 }
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const deps: AppDeps = { ...appDeps, requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db) };
+  const deps: AppDeps = {
+    ...appDeps,
+    requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db),
+    breakers: appDeps.breakers ?? breakerCacheFor(appDeps),
+  };
   const app = new Hono<AppEnv>();
   // Unauthenticated requests are limited per client address, so even a 401 carries the headers.
   const anonymousLimiter = new MemoryRateLimiter();
@@ -69,6 +75,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   registerLibrary(app, deps);
   registerHealth(app, deps);
   registerFiles(app, deps);
+  registerProviderWebhooks(app, deps);
   registerEstimate(app, deps);
   registerStripe(app, deps);
   registerUsage(app, deps);

@@ -5,6 +5,7 @@ import type { Db } from '../db/kysely.ts';
 import type { ArtifactStore } from '../storage/types.ts';
 import type { Scope } from './keys.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
+import type { BreakerCache } from '../routing/breakers.ts';
 import type { RequestLogWriter } from './request-log.ts';
 import type { StripeConfig } from '../ledger/stripe.ts';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   providersWithCancel: readonly string[];
   clock: () => Date;
   maxBodyBytes: number;
+  /** Circuit-breaker state read on the accept path; createApp makes one over `db` when absent. */
+  breakers?: BreakerCache;
   /** Per-request usage log; createApp makes one over `db` when absent. */
   requestLog?: RequestLogWriter;
   /** Stripe (credit packs through Checkout, the webhook); absent: those routes answer 404. */
