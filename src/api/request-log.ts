@@ -59,6 +59,12 @@ export function endpointOf(path: string): string {
 
 export type WaitUntil = (promise: Promise<unknown>) => void;
 
+/** Supabase's edge runtime exposes EdgeRuntime.waitUntil; elsewhere there is nothing to extend. */
+function edgeRuntimeWaitUntil(): WaitUntil | undefined {
+  const rt = (globalThis as { EdgeRuntime?: { waitUntil?: WaitUntil } }).EdgeRuntime;
+  return typeof rt?.waitUntil === 'function' ? (p) => rt.waitUntil?.(p) : undefined;
+}
+
 export class RequestLogWriter {
   private queue: RequestLogEntry[] = [];
   private inFlight: Promise<void> | undefined;
@@ -85,7 +91,7 @@ export class RequestLogWriter {
       if (this.queue.length > 0) this.kick();
     });
     this.inFlight = p;
-    this.options.waitUntil?.(p);
+    (this.options.waitUntil ?? edgeRuntimeWaitUntil())?.(p);
   }
 
   private async drain(): Promise<void> {
