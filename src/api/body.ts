@@ -4,6 +4,34 @@ import type { Context } from 'hono';
 import type { AppEnv } from './deps.ts';
 import { ApiError } from './errors.ts';
 
+/**
+ * Reads the body, stopping (413) as soon as it passes maxBytes: a chunked body with no
+ * Content-Length is never buffered whole.
+ */
+async function readCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new ApiError('payload_too_large', { message: `The body exceeds ${maxBytes} bytes.` });
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const ch of chunks) {
+    out.set(ch, at);
+    at += ch.byteLength;
+  }
+  return out;
+}
+
 export async function readJsonObject(c: Context<AppEnv>, maxBytes: number): Promise<Record<string, unknown>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -11,8 +39,7 @@ export async function readJsonObject(c: Context<AppEnv>, maxBytes: number): Prom
   }
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > maxBytes) throw new ApiError('payload_too_large', { message: `The body exceeds ${maxBytes} bytes.` });
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > maxBytes) throw new ApiError('payload_too_large', { message: `The body exceeds ${maxBytes} bytes.` });
+  const buffer = await readCapped(c.req.raw, maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buffer));

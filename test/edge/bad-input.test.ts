@@ -1,5 +1,6 @@
 // Every bad input of issue 4, each its own test: a structured error with a stable code, and
 // nothing created or charged.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isPublicHttpsUrl } from '../../src/catalog/request-schema.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -171,8 +172,26 @@ describe('bad request bodies on generate', () => {
     await rejected('POST', '/v1/generate/image/bfl/flux-schnell/extra', { body: { generation_prompt: 'x' } }, 404, 'BSE2004');
   });
 
-  it('a body over the size limit is BSE2009 (413), declared or streamed', async () => {
+  it('a body over the size limit with a Content-Length is BSE2009 (413)', async () => {
     await rejected('POST', IMAGE, { body: JSON.stringify({ generation_prompt: 'x'.repeat(70 * 1024) }) }, 413, 'BSE2009');
+  });
+
+  it('a chunked body with no Content-Length is cut off at the limit with BSE2009 (413)', async () => {
+    const url = new URL(s.url);
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: IMAGE, method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => { text += d.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.write('{"generation_prompt":"');
+      for (let i = 0; i < 80; i++) req.write('x'.repeat(1024));
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+    expect(errorOf(JSON.parse(body)).code).toBe('BSE2009');
+    expect(await rowCounts(s)).toEqual(before);
   });
 });
 
