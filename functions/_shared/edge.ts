@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createDb } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { stripeConfigFromEnv } from '../../src/ledger/stripe.ts';
-import { SupabaseStorageStore } from '../../src/storage/supabase.ts';
+import { SupabaseStorageStore, supabaseServerKey } from '../../src/storage/supabase.ts';
 import type { ArtifactStore } from '../../src/storage/types.ts';
 
 type Env = Record<string, string | undefined>;
@@ -29,8 +29,8 @@ export function edgeDatabaseUrl(env: Env): string {
 }
 
 /**
- * Supabase Storage when the function runs on Supabase (SUPABASE_URL and the service role key are
- * injected there); the local-disk store when STORAGE_DIR is set (tests and `deno run` locally).
+ * Supabase Storage when the function runs on Supabase (SUPABASE_URL and a server key are injected
+ * there, see supabaseServerKey); the local-disk store when STORAGE_DIR is set (tests and `deno run` locally).
  * The local store is imported lazily so node:fs is never loaded on the Supabase path.
  */
 export async function edgeStore(env: Env, publicUrl: string): Promise<ArtifactStore> {
@@ -38,14 +38,14 @@ export async function edgeStore(env: Env, publicUrl: string): Promise<ArtifactSt
     const { LocalDiskStore } = await import('../../src/storage/local.ts');
     return new LocalDiskStore(env.STORAGE_DIR, publicUrl);
   }
-  const key = env.SUPABASE_SERVICE_ROLE_KEY;
+  const key = supabaseServerKey(env);
   if (env.SUPABASE_URL && key) {
     return new SupabaseStorageStore({
       url: env.SUPABASE_URL, serviceRoleKey: key, bucket: env.STORAGE_BUCKET ?? 'seaplane-artifacts',
       publicBaseUrl: env.STORAGE_PUBLIC_URL,
     });
   }
-  throw new Error('no artifact store: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (Supabase Storage) or STORAGE_DIR');
+  throw new Error('no artifact store: set SUPABASE_URL and a server key (Supabase Storage) or STORAGE_DIR');
 }
 
 /** Providers whose cancel API Seaplane calls (from the catalog: the edge never loads adapters). */

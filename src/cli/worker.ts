@@ -11,7 +11,7 @@ import { createPool } from '../db/pool.ts';
 import { REAL_ADAPTERS } from '../providers/index.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import { LocalDiskStore } from '../storage/local.ts';
-import { SupabaseStorageStore } from '../storage/supabase.ts';
+import { SupabaseStorageStore, supabaseServerKey } from '../storage/supabase.ts';
 import type { ArtifactStore } from '../storage/types.ts';
 import type { WorkerDeps } from '../worker/deps.ts';
 import { buildProviders } from '../worker/providers.ts';
@@ -44,9 +44,10 @@ export interface WorkerProcess {
 
 /** Same store choice as the edge function: Supabase Storage when configured, else local disk. */
 export function workerStore(env: Env, config = loadConfig(env)): ArtifactStore {
-  if (!env.STORAGE_DIR && env.SUPABASE_URL && env.SUPABASE_SERVICE_ROLE_KEY) {
+  const key = supabaseServerKey(env);
+  if (!env.STORAGE_DIR && env.SUPABASE_URL && key) {
     return new SupabaseStorageStore({
-      url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY, bucket: env.STORAGE_BUCKET ?? 'seaplane-artifacts',
+      url: env.SUPABASE_URL, serviceRoleKey: key, bucket: env.STORAGE_BUCKET ?? 'seaplane-artifacts',
       publicBaseUrl: env.STORAGE_PUBLIC_URL,
     });
   }
@@ -90,7 +91,8 @@ export async function workerCommand(env: Env = process.env): Promise<number> {
   const databaseUrl = config.databaseUrl ?? `postgres://postgres:seaplane-local@127.0.0.1:${config.embeddedPostgresPort}/seaplane`;
   const w = await startWorkerProcess({
     databaseUrl, concurrency: config.workerConcurrency, store: workerStore(env, config), env, simulate: config.simulateProviders,
-    webhookBaseUrl: env.WEBHOOK_BASE_URL,
+    // Providers with webhooks call the API function back (it strips its own /api prefix).
+    webhookBaseUrl: env.WEBHOOK_BASE_URL ?? (config.publicUrl.startsWith('https://') ? `${config.publicUrl}/v1/providers` : undefined),
   });
   const providers = [...buildProviders({ real: REAL_ADAPTERS, env, simulate: config.simulateProviders })]
     .map(([id, p]) => `${id}${p.baseUrl === 'simulated://' ? ' (simulated)' : ''}`);

@@ -16,6 +16,24 @@ export interface SupabaseStorageOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * The server-side key from the environment: SUPABASE_SERVICE_ROLE_KEY (the legacy key, injected
+ * into edge functions), SUPABASE_SECRET_KEY (set it for workers), or the first entry of
+ * SUPABASE_SECRET_KEYS (the JSON dictionary newer projects inject, preferring "default").
+ */
+export function supabaseServerKey(env: Record<string, string | undefined>): string | undefined {
+  if (env.SUPABASE_SERVICE_ROLE_KEY) return env.SUPABASE_SERVICE_ROLE_KEY;
+  if (env.SUPABASE_SECRET_KEY) return env.SUPABASE_SECRET_KEY;
+  if (!env.SUPABASE_SECRET_KEYS) return undefined;
+  try {
+    const keys = JSON.parse(env.SUPABASE_SECRET_KEYS) as Record<string, unknown>;
+    const value = keys.default ?? Object.values(keys)[0];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 class NoRealtime {
   constructor() {
     throw new Error('Seaplane does not use Supabase Realtime');

@@ -8,7 +8,7 @@ import { createDb } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { freePort } from '../../src/lib/net.ts';
 import { createAccount, createKey } from '../../src/ops/accounts.ts';
-import { SupabaseStorageStore } from '../../src/storage/supabase.ts';
+import { SupabaseStorageStore, supabaseServerKey } from '../../src/storage/supabase.ts';
 import { artifactKey } from '../../src/storage/types.ts';
 import { startDenoFunction } from '../deno/deno.ts';
 import { cloneTemplate } from '../helpers/db.ts';
@@ -113,11 +113,20 @@ describe('SupabaseStorageStore', () => {
     expect(bad.error).toBeDefined();
   });
 
+  it('the server key comes from SUPABASE_SERVICE_ROLE_KEY, SUPABASE_SECRET_KEY or the SUPABASE_SECRET_KEYS dictionary', () => {
+    expect(supabaseServerKey({ SUPABASE_SERVICE_ROLE_KEY: 'legacy', SUPABASE_SECRET_KEYS: '{"default":"new"}' })).toBe('legacy');
+    expect(supabaseServerKey({ SUPABASE_SECRET_KEY: 'sb_secret_a' })).toBe('sb_secret_a');
+    expect(supabaseServerKey({ SUPABASE_SECRET_KEYS: '{"other":"sb_secret_b","default":"sb_secret_c"}' })).toBe('sb_secret_c');
+    expect(supabaseServerKey({ SUPABASE_SECRET_KEYS: '{"worker":"sb_secret_d"}' })).toBe('sb_secret_d');
+    expect(supabaseServerKey({ SUPABASE_SECRET_KEYS: 'not json' })).toBeUndefined();
+    expect(supabaseServerKey({})).toBeUndefined();
+  });
+
   it('the API edge function under Deno uses Supabase Storage when SUPABASE_URL and the service role key are set (no STORAGE_DIR)', async () => {
     const databaseUrl = await cloneTemplate();
     const pool = createPool(databaseUrl, { max: 2 });
     const deno = await startDenoFunction('functions/api/index.ts',
-      { DATABASE_URL: databaseUrl, PORT: String(await freePort()), SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY, STORAGE_BUCKET: 'edge-bucket' },
+      { DATABASE_URL: databaseUrl, PORT: String(await freePort()), SUPABASE_URL: url, SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_KEY }), STORAGE_BUCKET: 'edge-bucket' },
       ['--allow-net', '--allow-env', '--allow-read']);
     try {
       const db = createDb(pool);
