@@ -34,8 +34,16 @@ begin
       return;
     end if;
   end if;
-  v_id := seaplane.ledger_transfer(seaplane.ledger_system_account(p_source), l.available_id,
-                                   p_amount_microcredits, 'grant', null, p_reference, p_memo, p_now);
+  begin
+    v_id := seaplane.ledger_transfer(seaplane.ledger_system_account(p_source), l.available_id,
+                                     p_amount_microcredits, 'grant', null, p_reference, p_memo, p_now);
+  exception when unique_violation then
+    -- the same reference granted to another account at this instant (we hold only our own
+    -- account's lock): ledger_transfers_reference_once let one of them in
+    select t.id into v_id from seaplane.ledger_transfers t where t.kind = 'grant' and t.reference = p_reference;
+    return query select 'duplicate'::text, v_id, l.available_balance;
+    return;
+  end;
   v_available := l.available_balance + p_amount_microcredits;
   if l.receivable_balance < 0 then
     v_settle := least(v_available, -l.receivable_balance);

@@ -80,10 +80,10 @@ begin
     (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind, hold_id, reference, memo, created_at)
   values (p_debit, p_credit, p_amount, p_kind, p_hold_id, p_reference, p_memo, p_now)
   returning id into v_id;
-  update seaplane.ledger_accounts set balance = balance - p_amount
-  where id = p_debit and kind like 'customer_%';
-  update seaplane.ledger_accounts set balance = balance + p_amount
-  where id = p_credit and kind like 'customer_%';
+  -- one statement for both sides (system rows are not cached, so they match no row here)
+  update seaplane.ledger_accounts
+  set balance = balance + case when id = p_credit then p_amount else -p_amount end
+  where id in (p_debit, p_credit) and kind like 'customer_%';
   return v_id;
 end;
 $$;

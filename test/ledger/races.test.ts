@@ -100,3 +100,16 @@ describe('races on one account', () => {
     expect(grants.rows[0]?.n).toBe(1);
   });
 });
+
+describe('races across accounts', () => {
+  it('one grant reference raced onto 10 different accounts at once is granted to exactly one of them', async () => {
+    const accounts = await Promise.all(Array.from({ length: 10 }, () => newAccount(t.db, 0)));
+    const results = await Promise.all(accounts.map((a) => rpcOne(wdb, 'credits_grant', {
+      p_account_id: a, p_amount_microcredits: C, p_source: 'promotions', p_reference: 'raced-reference', p_now: T0,
+    })));
+    expect(results.filter((r) => r.outcome === 'granted')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(9);
+    const total = (await Promise.all(accounts.map((a) => balances(t.db, a)))).reduce((s, b) => s + b.available, 0);
+    expect(total).toBe(C);
+  });
+});
