@@ -130,6 +130,22 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     },
   },
   {
+    name: 'every read endpoint answers 200 in the success envelope (status, account, billing, usage, estimate, library, health, OpenAPI)',
+    async run(t) {
+      const paths = ['/v1/status', '/v1/user/account', '/v1/user/billing', '/v1/usage', '/v1/estimate/bfl/flux-schnell', '/v1/library/providers',
+        '/v1/library/models', '/v1/health/inference/providers', '/v1/health/inference/models', '/v1/health/storage', '/v1/health/cache'];
+      for (const path of paths) {
+        const r = await call(t, 'GET', path);
+        expect(r.status, `${path}: ${JSON.stringify(r.json).slice(0, 300)}`).toBe(200);
+        expect(r.json, path).toMatchObject({ status: 'success', request_id: r.headers.get('x-request-id'), data: expect.any(Object) });
+        expectCommonHeaders(r);
+      }
+      const openapi = await call(t, 'GET', '/v1/openapi.json');
+      expect(openapi.status).toBe(200);
+      expect(Object.keys(openapi.json.paths ?? {}).length).toBeGreaterThan(10);
+    },
+  },
+  {
     name: 'library and health answer in the success envelope (models listed, storage round trip healthy)',
     async run(t) {
       const models = await call(t, 'GET', '/v1/library/models');
