@@ -1,6 +1,6 @@
 -- Ledger internals, callable only by the owner. Every movement of credits goes through
--- seaplane.ledger_transfer; callers lock the customer's ledger rows first
--- (seaplane.ledger_lock_customer), always in the same order (ledger row id).
+-- seaplane.ledger_transfer; callers lock the customer's ledger first
+-- (seaplane.ledger_lock_customer: the available row is the account's lock).
 --
 -- Balances: every ledger account's balance is sum(credits) - sum(debits) over the journal.
 -- Customer accounts cache it in ledger_accounts.balance, updated in the same statement group
@@ -15,10 +15,12 @@ language sql stable set search_path = '' as $$
   select id from seaplane.ledger_accounts where kind = p_kind and account_id is null;
 $$;
 
--- Locks and returns the customer's ledger rows (available, held, and the receivable when one
--- exists), in id order: every caller locks an account's rows the same way, so two transactions
--- on one account queue instead of deadlocking. Raises if the account has no ledger rows.
--- receivable_balance is <= 0: minus what the customer owes after a clawback shortfall.
+-- Locks the customer's ledger and returns its rows (available, held, and the receivable when
+-- one exists). The available row is the account's lock: every movement on a customer's credits
+-- takes it first, so one row lock serializes them all (held and receivable rows are written
+-- only under it, and are read after it is granted, when the previous holder has committed).
+-- Raises if the account has no ledger rows. receivable_balance is <= 0: minus what the
+-- customer owes after a clawback shortfall.
 create or replace function seaplane.ledger_lock_customer(
   p_account_id uuid,
   out available_id bigint, out available_balance bigint,
@@ -28,18 +30,18 @@ create or replace function seaplane.ledger_lock_customer(
 declare
   r record;
 begin
+  select la.id, la.balance into available_id, available_balance from seaplane.ledger_accounts la
+  where la.account_id = p_account_id and la.kind = 'customer_available'
+  for update;
   receivable_balance := 0;
+  -- a new statement: its snapshot sees everything the previous lock holder committed
   for r in
     select la.id, la.kind, la.balance from seaplane.ledger_accounts la
-    where la.account_id = p_account_id
-    order by la.id
-    for update
+    where la.account_id = p_account_id and la.kind in ('customer_held', 'customer_receivable')
   loop
-    if r.kind = 'customer_available' then
-      available_id := r.id; available_balance := r.balance;
-    elsif r.kind = 'customer_held' then
+    if r.kind = 'customer_held' then
       held_id := r.id; held_balance := r.balance;
-    elsif r.kind = 'customer_receivable' then
+    else
       receivable_id := r.id; receivable_balance := r.balance;
     end if;
   end loop;
