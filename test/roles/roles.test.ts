@@ -64,6 +64,18 @@ describe('Supabase roles on our schemas (seaplane, api, seaplane_meta)', () => {
     expect(balance).toBe(1000);
   });
 
+  it('no Supabase role can reach the job queue: no usage on schema graphile_worker, so add_job is refused (42501)', async () => {
+    for (const role of ['anon', 'authenticated', 'service_role']) {
+      const usage = await client.query<{ ok: boolean }>("select has_schema_privilege($1, 'graphile_worker', 'USAGE') as ok", [role]);
+      expect(usage.rows[0]?.ok, role).toBe(false);
+      const code = await inRolledBackTransaction(async () => {
+        await client.query(`set local role ${role}`);
+        return client.query("select graphile_worker.add_job('attempt_run', '{}'::json)").then(() => 'ran', (err: { code?: string }) => err.code);
+      });
+      expect(code, role).toBe('42501');
+    }
+  });
+
   it('the checks catch a stray grant (a grant to anon inside a rolled-back transaction shows up in both)', async () => {
     const [held, reached] = await inRolledBackTransaction(async () => {
       await client.query('grant usage on schema seaplane to anon; grant select on seaplane.accounts to anon');
