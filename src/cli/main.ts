@@ -9,6 +9,7 @@ import { createDb, type Db } from '../db/kysely.ts';
 import { createPool } from '../db/pool.ts';
 import { rpc, rpcOne } from '../db/rpc.ts';
 import { createAccount, createKey, parseDuration } from '../ops/accounts.ts';
+import { parseThresholds, setCreditAlerts } from '../ledger/alerts.ts';
 import { creditsHistory, formatCreditsHistory } from '../ledger/history.ts';
 import { supabaseCommand } from './supabase-build.ts';
 import { workerCommand } from './worker.ts';
@@ -27,6 +28,7 @@ const USAGE = `seaplane <command>
   keys revoke <key id> [--json]
   credits grant --account <id> --amount <credits> [--reason <text>] [--json]
   credits history --account <id> [--json]
+  credits alerts --account <id> --thresholds <credits,...> [--json]   (low-balance alerts; empty clears)
 
 Presets: ${Object.keys(SCOPE_PRESETS).join(', ')}. Durations: 90s, 30m, 12h, 7d.`;
 
@@ -117,6 +119,7 @@ async function keys(sub: string | undefined, positionals: string[], v: Record<st
 }
 
 async function creditsCommand(sub: string | undefined, v: Record<string, string | boolean | undefined>): Promise<void> {
+  if (sub === 'alerts') return void await withDb((db) => setCreditAlerts(db, need(v.account as string | undefined, '--account'), parseThresholds(String(v.thresholds ?? '')))).then((r) => print(v.json === true, r, `low-balance alerts for ${r.account_id}: ${r.thresholds.map((x) => `${x.threshold}${x.armed ? '' : ' (below: arms at the next top-up)'}`).join(', ') || 'none'}`));
   if (sub === 'history') return void await withDb((db) => creditsHistory(db, need(v.account as string | undefined, '--account'))).then((h) => print(v.json === true, h, formatCreditsHistory(h)));
   if (sub !== 'grant') throw new UsageError(`unknown command: credits ${sub ?? ''}`);
   const accountId = need(v.account as string | undefined, '--account');
@@ -137,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
       name: { type: 'string' }, credits: { type: 'string' }, account: { type: 'string' }, preset: { type: 'string' },
       scopes: { type: 'string' }, expires: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      thresholds: { type: 'string' },
       out: { type: 'string' }, 'allow-drift': { type: 'boolean' },
     },
   });

@@ -40,6 +40,24 @@ describe('seaplane credits history', () => {
   });
 });
 
+describe('seaplane credits alerts', () => {
+  it('sets the low-balance thresholds of an account, armed where the balance is at or above them', async () => {
+    const a = await newAccount(t.db, 3 * C);
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    try {
+      expect(await main(['credits', 'alerts', '--account', a, '--thresholds', '5,1.5', '--json'])).toBe(0);
+      await expect(main(['credits', 'alerts', '--account', a, '--thresholds', '2,0'])).rejects.toThrow(/positive/);
+    } finally {
+      process.env.DATABASE_URL = previous;
+      log.mockRestore();
+    }
+    expect(JSON.parse(lines[0] as string)).toEqual({ account_id: a, thresholds: [{ threshold: 5, armed: false }, { threshold: 1.5, armed: true }] });
+  });
+});
+
 describe('holds_expire worker task', () => {
   it('expires due holds at the injected clock and leaves the others pending', async () => {
     const a = await newAccount(t.db, 10 * C);
