@@ -89,6 +89,20 @@ begin
 end;
 $$;
 
+-- The account a hold belongs to; an unknown hold is an error (callers pass ids they were given).
+create or replace function seaplane.hold_account(p_hold_id uuid) returns uuid
+language plpgsql stable set search_path = '' as $$
+declare
+  v uuid;
+begin
+  select h.account_id into v from seaplane.holds h where h.id = p_hold_id;
+  if v is null then
+    raise exception 'hold % not found', p_hold_id using errcode = 'P0002';
+  end if;
+  return v;
+end;
+$$;
+
 create or replace function api.hold_post(
   p_hold_id uuid,
   p_amount_microcredits bigint,
@@ -99,7 +113,7 @@ declare
   l record;
   r record;
 begin
-  l := seaplane.ledger_lock_customer((select h.account_id from seaplane.holds h where h.id = p_hold_id));
+  l := seaplane.ledger_lock_customer(seaplane.hold_account(p_hold_id));
   r := seaplane.hold_resolve_locked(l, p_hold_id, 'posted', p_amount_microcredits, p_now);
   return query select r.outcome, r.state, r.posted_microcredits;
 end;
@@ -114,7 +128,7 @@ declare
   l record;
   r record;
 begin
-  l := seaplane.ledger_lock_customer((select h.account_id from seaplane.holds h where h.id = p_hold_id));
+  l := seaplane.ledger_lock_customer(seaplane.hold_account(p_hold_id));
   r := seaplane.hold_resolve_locked(l, p_hold_id, 'voided', null, p_now);
   return query select r.outcome, r.state, r.posted_microcredits;
 end;

@@ -98,6 +98,12 @@ describe('hold transitions from every starting state', () => {
     expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 1 * C });
   });
 
+  it('posting or voiding a hold that does not exist is an error naming the hold', async () => {
+    const id = crypto.randomUUID();
+    await expect(rpcOne(t.db, 'hold_void', { p_hold_id: id, p_now: T0 })).rejects.toThrow(`hold ${id} not found`);
+    await expect(rpcOne(t.db, 'hold_post', { p_hold_id: id, p_amount_microcredits: 1, p_now: T0 })).rejects.toThrow(`hold ${id} not found`);
+  });
+
   it('a hold of zero or less is an error, not a result', async () => {
     const a = await newAccount(t.db, 1 * C);
     await expect(placeHold(t.db, a, 0)).rejects.toThrow(/positive/);
