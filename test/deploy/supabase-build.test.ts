@@ -3,6 +3,7 @@
 // roles see only what the grants file allows, and its API function (with its deno.json import
 // map) boots under Deno offline and serves a generation end to end, with a Node worker that
 // installs graphile-worker's schema on start, as `seaplane worker` does on Supabase.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,20 @@ describe('npm run supabase:build', () => {
         expect(map[pkg]).toBe(`npm:${pkg}@${lock.packages[`node_modules/${pkg}`].version}`);
       }
       expect(Object.values(map).every((v) => v.startsWith('npm:'))).toBe(true);
+    }
+  });
+
+  it('`seaplane supabase build --allow-drift --out <dir>` (what `npm run supabase:build` runs) writes the bundle and says what to run next', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'seaplane-cli-build-'));
+    try {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'seaplane.js'), 'supabase', 'build', '--allow-drift', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/function api: \d+ modules, npm: .*hono/);
+      expect(r.stdout).toContain('supabase db push && supabase functions deploy');
+      const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.migrations).toEqual(build.migrations);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 
