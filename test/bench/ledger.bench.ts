@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { rpcOne } from '../../src/db/rpc.ts';
-import { report, withBenchDatabase } from './harness.ts';
+import { withBenchDatabase } from './harness.ts';
 
 const CLIENTS = 8;
 const SECONDS = Number(process.env.LEDGER_BENCH_SECONDS ?? 4);
@@ -60,12 +60,11 @@ export async function run(): Promise<void> {
       const baseSpread = await rate((i) => baseline(db, 1 + ((i * 7919) % SPREAD_ACCOUNTS)));
       const pairsSpread = await rate((i) => holdPost(db, spread[(i * 7919) % SPREAD_ACCOUNTS] as string, now));
 
-      report('baseline UPDATE+INSERT, one hot row', baseHot, 'tx/s');
-      report('hold+post pairs, one hot account', pairsHot, 'pairs/s', { value: baseHot, name: 'baseline tx' });
-      report('  the same per ledger transaction', pairsHot * 2, 'tx/s', { value: baseHot, name: 'baseline tx' });
-      report(`baseline UPDATE+INSERT, ${SPREAD_ACCOUNTS} rows`, baseSpread, 'tx/s');
-      report(`hold+post pairs, ${SPREAD_ACCOUNTS} accounts`, pairsSpread, 'pairs/s', { value: baseSpread, name: 'baseline tx' });
-      report('  the same per ledger transaction', pairsSpread * 2, 'tx/s', { value: baseSpread, name: 'baseline tx' });
+      const line = (name: string, pairs: number, base: number) =>
+        console.log(`  ${name}: ${pairs.toFixed(1)} pairs/s (${(pairs * 2).toFixed(1)} ledger tx/s); baseline ${base.toFixed(1)} tx/s; ` +
+          `ratio ${(pairs / base).toFixed(2)} per pair, ${((pairs * 2) / base).toFixed(2)} per transaction`);
+      line('one hot account', pairsHot, baseHot);
+      line(`${SPREAD_ACCOUNTS} accounts`, pairsSpread, baseSpread);
       const recon = await db.selectFrom('api.ledger_reconciliation_v').selectAll().execute();
       console.log(`  reconciliation after the run: ${recon.length === 0 ? 'clean' : `${recon.length} problem rows`}`);
     } finally {
