@@ -165,18 +165,16 @@ function configToml(fns: readonly string[]): string {
   ].join('\n');
 }
 
-export async function buildSupabase(o: BuildOptions = {}): Promise<BuildResult> {
-  const log = o.log ?? (() => {});
-  const outDir = resolve(o.outDir ?? DEFAULT_BUILD_DIR);
-  const migrations = await readMigrations();
-  const drift = definitionsDrift(migrations, await readDefinitions());
-  if (drift.length > 0 && !o.allowDrift) {
-    throw new Error(`sql/ has definitions no migration carries yet:\n  ${drift.join('\n  ')}\nrun \`npx seaplane db snapshot <name>\` first (or pass --allow-drift to deploy the older definitions)`);
+/** Only an empty folder or an earlier build (it has manifest.json) may be replaced. */
+async function clearBuildDir(outDir: string): Promise<void> {
+  const entries = await readdir(outDir).catch(() => [] as string[]);
+  if (entries.length > 0 && !entries.includes('manifest.json')) {
+    throw new Error(`${outDir} is not empty and holds no earlier build (manifest.json); choose another --out`);
   }
-  if (migrations.some((m) => m.name <= WORKER_SCHEMA_MIGRATION)) throw new Error(`a migration sorts before ${WORKER_SCHEMA_MIGRATION}; rename the generated ones`);
-
   await rm(outDir, { recursive: true, force: true });
-  const sb = join(outDir, 'supabase');
+}
+
+async function writeMigrations(sb: string, migrations: readonly SqlFile[]): Promise<void> {
   await mkdir(join(sb, 'migrations'), { recursive: true });
   const bootstrap = await readFile(join(ROOT, 'src', 'db', 'bootstrap.sql'), 'utf8');
   await writeFile(join(sb, 'migrations', BOOTSTRAP_MIGRATION), [
@@ -190,7 +188,10 @@ export async function buildSupabase(o: BuildOptions = {}): Promise<BuildResult> 
   ].join('\n'));
   await writeFile(join(sb, 'migrations', WORKER_SCHEMA_MIGRATION), await graphileWorkerMigration());
   for (const m of migrations) await writeFile(join(sb, 'migrations', m.name), m.sql);
+}
 
+/** Entry points with their import maps, and the modules they reach; returns the npm pins. */
+async function writeFunctions(sb: string, log: (line: string) => void): Promise<Record<string, string>> {
   const imports: Record<string, string> = {};
   const modules = new Set<string>();
   for (const fn of EDGE_FUNCTIONS) {
@@ -217,12 +218,28 @@ export async function buildSupabase(o: BuildOptions = {}): Promise<BuildResult> 
     await mkdir(dirname(join(sb, rel)), { recursive: true });
     await cp(file, join(sb, rel));
   }
+  return imports;
+}
+
+export async function buildSupabase(o: BuildOptions = {}): Promise<BuildResult> {
+  const log = o.log ?? (() => {});
+  const outDir = resolve(o.outDir ?? DEFAULT_BUILD_DIR);
+  const migrations = await readMigrations();
+  const drift = definitionsDrift(migrations, await readDefinitions());
+  if (drift.length > 0 && !o.allowDrift) {
+    throw new Error(`sql/ has definitions no migration carries yet:\n  ${drift.join('\n  ')}\nrun \`npx seaplane db snapshot <name>\` first (or pass --allow-drift to deploy the older definitions)`);
+  }
+  if (migrations.some((m) => m.name <= WORKER_SCHEMA_MIGRATION)) throw new Error(`a migration sorts before ${WORKER_SCHEMA_MIGRATION}; rename the generated ones`);
+
+  await clearBuildDir(outDir);
+  const sb = join(outDir, 'supabase');
+  await writeMigrations(sb, migrations);
+  const imports = await writeFunctions(sb, log);
   await writeFile(join(sb, 'config.toml'), configToml(EDGE_FUNCTIONS));
-  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify({
-    built_at: new Date().toISOString(), migrations: [BOOTSTRAP_MIGRATION, WORKER_SCHEMA_MIGRATION, ...migrations.map((m) => m.name)], functions: EDGE_FUNCTIONS, imports, drift,
-  }, null, 2)}\n`);
-  log(`wrote ${relative(process.cwd(), outDir) || '.'}: ${migrations.length + 2} migrations, ${EDGE_FUNCTIONS.length} functions${drift.length ? ` (drift allowed: ${drift.length} sql/ files not in a migration)` : ''}`);
-  return { outDir, migrations: [BOOTSTRAP_MIGRATION, WORKER_SCHEMA_MIGRATION, ...migrations.map((m) => m.name)], functions: [...EDGE_FUNCTIONS], imports, drift };
+  const names = [BOOTSTRAP_MIGRATION, WORKER_SCHEMA_MIGRATION, ...migrations.map((m) => m.name)];
+  await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify({ built_at: new Date().toISOString(), migrations: names, functions: EDGE_FUNCTIONS, imports, drift }, null, 2)}\n`);
+  log(`wrote ${relative(process.cwd(), outDir) || '.'}: ${names.length} migrations, ${EDGE_FUNCTIONS.length} functions${drift.length ? ` (drift allowed: ${drift.length} sql/ files not in a migration)` : ''}`);
+  return { outDir, migrations: names, functions: [...EDGE_FUNCTIONS], imports, drift };
 }
 
 export async function supabaseCommand(sub: string | undefined, values: Record<string, string | boolean | undefined>): Promise<number> {

@@ -89,6 +89,13 @@ describe('npm run supabase:build', () => {
       expect(r.stdout).toContain('supabase db push && supabase functions deploy');
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.migrations).toEqual(build.migrations);
+      // a rebuild replaces an earlier build, but never a folder that holds something else
+      expect(spawnSync(process.execPath, [join(ROOT, 'bin', 'seaplane.js'), 'supabase', 'build', '--allow-drift', '--out', out], { cwd: ROOT }).status).toBe(0);
+      const other = join(out, 'supabase');
+      const refused = spawnSync(process.execPath, [join(ROOT, 'bin', 'seaplane.js'), 'supabase', 'build', '--allow-drift', '--out', other], { cwd: ROOT, encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('is not empty and holds no earlier build');
+      expect((await readdir(other)).sort()).toEqual(['config.toml', 'functions', 'migrations', 'src']);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
