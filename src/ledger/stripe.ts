@@ -59,10 +59,13 @@ const idOf = (v: unknown): string | null => str(v) ?? str(obj(v).id);
 const unixIso = (v: unknown): string | null => (typeof v === 'number' ? new Date(v * 1000).toISOString() : null);
 
 const ACCOUNT_KEY = 'seaplane_account_id';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An account id from Stripe metadata: ours are UUIDs; anything else names no account. */
+const accountIdOf = (v: unknown): string | null => { const s = str(v); return s && UUID.test(s) ? s : null; };
 
 function checkoutFact(session: Obj): StripeFact {
   const meta = obj(session.metadata);
-  const accountId = str(meta[ACCOUNT_KEY]) ?? str(session.client_reference_id);
+  const accountId = accountIdOf(meta[ACCOUNT_KEY]) ?? accountIdOf(session.client_reference_id);
   if (!accountId) return { action: 'ignore', reason: 'checkout session without a Seaplane account' };
   const customer = idOf(session.customer);
   if (session.mode === 'subscription') {
@@ -92,7 +95,7 @@ function invoiceFact(invoice: Obj, plans: readonly PlanGrant[]): StripeFact {
   }
   if (!grant) return { action: 'ignore', reason: 'invoice for no configured plan' };
   return {
-    action: 'plan_grant', account_id: str(obj(details.metadata)[ACCOUNT_KEY]), customer: idOf(invoice.customer),
+    action: 'plan_grant', account_id: accountIdOf(obj(details.metadata)[ACCOUNT_KEY]), customer: idOf(invoice.customer),
     invoice_id: String(invoice.id), microcredits: toMicro(grant.monthly_credits), plan: grant.plan,
   };
 }
@@ -102,7 +105,7 @@ function subscriptionFact(sub: Obj, created: number, plans: readonly PlanGrant[]
   const priceId = idOf(item.price);
   const plan = plans.find((p) => p.price_id === priceId)?.plan ?? str(obj(item.price).nickname) ?? priceId;
   return {
-    action: 'billing', account_id: str(obj(sub.metadata)[ACCOUNT_KEY]), customer: idOf(sub.customer),
+    action: 'billing', account_id: accountIdOf(obj(sub.metadata)[ACCOUNT_KEY]), customer: idOf(sub.customer),
     plan: deleted ? null : plan, status: str(sub.status), currency: str(sub.currency),
     period_start: unixIso(item.current_period_start ?? sub.current_period_start),
     period_end: unixIso(item.current_period_end ?? sub.current_period_end),

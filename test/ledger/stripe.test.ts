@@ -156,6 +156,16 @@ describe('Stripe webhook', () => {
     });
   });
 
+  it('a checkout naming no Seaplane account (foreign metadata) is recorded and ignored, not a server error', async () => {
+    const e = signedEvent('evt_foreign', 'checkout.session.completed', {
+      id: 'cs_foreign', object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 1000, currency: 'usd',
+      payment_intent: 'pi_foreign', client_reference_id: 'order-1234', metadata: { seaplane_account_id: 'not-a-uuid', seaplane_microcredits: '1000000' },
+    }, NOW_S);
+    const r = await deliver(e);
+    expect(r.status).toBe(200);
+    expect(r.json.data).toMatchObject({ outcome: 'ignored' });
+  });
+
   it('unhandled event types are recorded and ignored', async () => {
     const r = await deliver(signedEvent('evt_other', 'customer.created', { id: 'cus_x', object: 'customer' }, NOW_S));
     expect(r.json.data).toMatchObject({ outcome: 'ignored' });
