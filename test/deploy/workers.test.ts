@@ -12,7 +12,7 @@ import { call, waitForTerminal } from '../contract/target.ts';
 import { ROOT, childEnv } from '../deno/deno.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
-/** An in-memory store that counts writes and can hold the first write until released. */
+/** An in-memory store that counts writes and holds them until the gate opens. */
 class LatchedMemoryStore implements ArtifactStore {
   readonly bucket = 'memory';
   readonly files = new Map<string, StoredFile>();
@@ -20,10 +20,10 @@ class LatchedMemoryStore implements ArtifactStore {
   constructor(private readonly baseUrl: string, private readonly gate: Promise<void>, private readonly arrived: () => void) {}
   async put(key: string, file: StoredFile): Promise<void> {
     this.puts++;
-    if (this.puts === 1) {
-      this.arrived();
-      await this.gate;
-    }
+    if (this.puts === 1) this.arrived();
+    // Every write waits until both workers have one in hand: a worker can hold at most its
+    // concurrency (3) of the 12 jobs, so the other must take some and the gate must open.
+    await this.gate;
     this.files.set(key, file);
   }
   async get(key: string) {
