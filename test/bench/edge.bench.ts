@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryRateLimiter } from '../../src/api/rate-limit.ts';
 import { createPool } from '../../src/db/pool.ts';
+import { rpcOne } from '../../src/db/rpc.ts';
 import { createAccount, createKey } from '../../src/ops/accounts.ts';
 import { startStack } from '../../src/stack.ts';
 import { percentile, report, withBenchDatabase } from './harness.ts';
@@ -128,10 +129,23 @@ async function measure(url: string): Promise<void> {
     });
     try {
       const keys: string[] = [];
+      const accounts: string[] = [];
       for (let a = 0; a < ACCOUNTS; a++) {
         const accountId = await createAccount(stack.db, { name: `bench-${a}`, freeMicrocredits: 1e12 });
+        accounts.push(accountId);
         keys.push((await createKey(stack.db, { accountId })).api_key);
       }
+      // The engine alone: the same SQL call the route makes, straight from a pg pool (no HTTP,
+      // no auth), to separate what the edge adds from what the transaction costs.
+      const sqlOnly: Send = async (i) => {
+        await rpcOne(stack.db, 'generation_create', {
+          p_account_id: accounts[i % ACCOUNTS] as string, p_apikey_id: null, p_region: 'us', p_model_identifier: 'bfl/flux-schnell',
+          p_model_type: 'image', p_request: { generation_prompt: 'bench' }, p_provider_order: ['replicate', 'fal'], p_raw_model_ids: ['a', 'b'],
+          p_routing: { reason: 'static' }, p_cost_estimate_microcredits: 5000, p_deadline_seconds: 600, p_idempotency_key: null,
+          p_fingerprint: null, p_request_id: 'bench', p_response_timestamp: new Date().toISOString(), p_now: new Date(),
+        });
+        return 200;
+      };
       const b = client(base.url, '/', () => ({}));
       const g = client(stack.url, '/v1/generate/image/bfl/flux-schnell', (i) => ({ authorization: `Bearer ${keys[i % ACCOUNTS]}` }));
       const g1 = client(stack.url, '/v1/generate/image/bfl/flux-schnell', () => ({ authorization: `Bearer ${keys[0]}` }));
@@ -143,8 +157,11 @@ async function measure(url: string): Promise<void> {
         console.log(`  saturation: ${CLIENTS} clients in a closed loop, ${SATURATION_REQUESTS} requests each side`);
         const bs = await saturate(b.send, SATURATION_REQUESTS);
         report('baseline INSERT ... RETURNING', bs.perSecond, 'req/s');
+        const ss = await saturate(sqlOnly, SATURATION_REQUESTS);
+        report('api.generation_create alone (pg, no HTTP)', ss.perSecond, 'req/s', { value: bs.perSecond, name: 'baseline' });
         const gs = await saturate(g.send, SATURATION_REQUESTS);
         report(`generate accepted (${ACCOUNTS} accounts)`, gs.perSecond, 'req/s', { value: bs.perSecond, name: 'baseline' });
+        console.log(`    = ${(gs.perSecond / ss.perSecond).toFixed(2)} of the SQL call alone (what the HTTP edge keeps)`);
         const gks = await saturate(gk.send, SATURATION_REQUESTS);
         report('generate accepted, with Idempotency-Key', gks.perSecond, 'req/s', { value: bs.perSecond, name: 'baseline' });
         const g1s = await saturate(g1.send, SATURATION_REQUESTS);
