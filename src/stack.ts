@@ -6,8 +6,8 @@ import { getRequestListener } from '@hono/node-server';
 import type pg from 'pg';
 import { createApp } from './api/app.ts';
 import { breakerCacheFor } from './api/breakers.ts';
-import { MemoryRateLimiter, type RateLimiter } from './api/rate-limit.ts';
-import { rateLimiterFromEnv } from './api/rate-limit-redis.ts';
+import type { RateLimiter } from './api/rate-limit.ts';
+import { defaultRateLimiter } from './api/rate-limit-redis.ts';
 import { RequestLogWriter } from './api/request-log.ts';
 import { PROVIDERS } from './catalog/providers.ts';
 import type { Region } from './catalog/types.ts';
@@ -74,7 +74,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const requestLog = new RequestLogWriter(db, { onError: (err) => console.error('[request-log] write failed:', err) });
   const app = createApp({
     db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_', requestLog,
-    rateLimiter: o.rateLimiter ?? rateLimiterFromEnv(o.env ?? {}, db) ?? new MemoryRateLimiter(), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
+    rateLimiter: o.rateLimiter ?? defaultRateLimiter(o.env ?? {}, db), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
     breakers: breakerCacheFor({ db, region: o.region ?? 'us', clock }, o.breakerTtlMs),
     providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
   });

@@ -25,6 +25,35 @@ export function limitsForPlan(plan: string | null | undefined, table = PLAN_LIMI
   return { ...DEFAULT_LIMITS, ...(plan ? table[plan.toLowerCase()] : undefined) };
 }
 
+/**
+ * In-process limits per plan: the embedded default without Redis, and the Redis limiter's
+ * fallback. Counts are per process.
+ */
+export class PlanMemoryRateLimiter implements RateLimiter {
+  private readonly byPlan = new Map<string, MemoryRateLimiter>();
+
+  constructor(private readonly o: {
+    planLimits?: Record<string, Partial<Record<RouteClass, number>>>;
+    planOf?: (identifier: string, nowMs: number) => Promise<string | null>;
+    windowSeconds?: number;
+  } = {}) {}
+
+  async limit(identifier: string, routeClass: RouteClass, nowMs: number): Promise<RateDecision> {
+    const plan = (await this.o.planOf?.(identifier, nowMs).catch(() => null)) ?? null;
+    return this.limitForPlan(plan, identifier, routeClass, nowMs);
+  }
+
+  limitForPlan(plan: string | null, identifier: string, routeClass: RouteClass, nowMs: number): Promise<RateDecision> {
+    const key = plan?.toLowerCase() ?? '';
+    let m = this.byPlan.get(key);
+    if (!m) {
+      m = new MemoryRateLimiter(limitsForPlan(plan, this.o.planLimits ?? PLAN_LIMITS), (this.o.windowSeconds ?? 60) * 1000);
+      this.byPlan.set(key, m);
+    }
+    return m.limit(identifier, routeClass, nowMs);
+  }
+}
+
 export interface RedisRateLimiterOptions {
   url: string;
   token: string;
@@ -43,7 +72,7 @@ export interface RedisRateLimiterOptions {
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
   private readonly limiters = new Map<string, Ratelimit>();
-  private readonly fallbacks = new Map<string, MemoryRateLimiter>();
+  private readonly fallback: PlanMemoryRateLimiter;
   private redisDownUntil = 0;
   private readonly timeoutMs: number;
   private readonly cooldownMs: number;
@@ -56,6 +85,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.timeoutMs = o.timeoutMs ?? 25;
     this.cooldownMs = o.cooldownMs ?? 5_000;
     this.windowSeconds = o.windowSeconds ?? 60;
+    this.fallback = new PlanMemoryRateLimiter({ planLimits: o.planLimits, windowSeconds: this.windowSeconds });
     this.redis = new Redis({
       url: o.url,
       token: o.token,
@@ -84,15 +114,6 @@ export class RedisRateLimiter implements RateLimiter {
     return rl;
   }
 
-  private fallbackFor(plan: string | null): MemoryRateLimiter {
-    const key = plan?.toLowerCase() ?? '';
-    let m = this.fallbacks.get(key);
-    if (!m) {
-      m = new MemoryRateLimiter(limitsForPlan(plan, this.o.planLimits ?? PLAN_LIMITS), this.windowSeconds * 1000);
-      this.fallbacks.set(key, m);
-    }
-    return m;
-  }
 
   async limit(identifier: string, routeClass: RouteClass, nowMs: number): Promise<RateDecision> {
     const plan = (await this.o.planOf?.(identifier, nowMs).catch(() => null)) ?? null;
@@ -115,7 +136,7 @@ export class RedisRateLimiter implements RateLimiter {
       }
     }
     this.fallbackCount++;
-    return this.fallbackFor(plan).limit(identifier, routeClass, nowMs);
+    return this.fallback.limitForPlan(plan, identifier, routeClass, nowMs);
   }
 
   /** A round trip to Redis for GET /v1/health/cache. */
@@ -164,4 +185,9 @@ export function rateLimiterFromEnv(env: Record<string, string | undefined>, db: 
     url, token, timeoutMs, planOf: planLookup(db),
     onFallback: (reason) => console.warn(`[rate-limit] Redis unavailable (${reason}); using in-process limits`),
   });
+}
+
+/** What a server uses when given no limiter: Redis when configured, else per-plan in-process limits. */
+export function defaultRateLimiter(env: Record<string, string | undefined>, db: Db): RateLimiter {
+  return rateLimiterFromEnv(env, db) ?? new PlanMemoryRateLimiter({ planOf: planLookup(db) });
 }

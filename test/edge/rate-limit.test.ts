@@ -194,3 +194,22 @@ describe('in-process limits and headers', () => {
     expect(bodies.filter((b) => b === 404)).toHaveLength(120);
   });
 });
+
+describe('per-plan limits without Redis (the embedded default)', () => {
+  it("the account's billing plan sets each route class's limit; no plan gets the defaults", async () => {
+    const s = await startTestStack({ worker: false });
+    try {
+      const none = await s.request('GET', '/v1/status');
+      expect(none.headers.get('x-ratelimit-limit')).toBe('1200');
+      const scale = await s.newAccount(1);
+      await s.pool.query(`update seaplane.accounts set billing_plan = 'Scale' where id = $1`, [scale.accountId]);
+      expect((await s.request('GET', '/v1/status', { key: scale.apiKey })).headers.get('x-ratelimit-limit')).toBe('12000');
+      const free = await s.newAccount(1);
+      await s.pool.query(`update seaplane.accounts set billing_plan = 'free' where id = $1`, [free.accountId]);
+      const r = await s.request('POST', '/v1/generate/image/bfl/flux-schnell', { body: { generation_prompt: 'x' }, key: free.apiKey });
+      expect(r.headers.get('x-ratelimit-limit')).toBe('60');
+    } finally {
+      await s.close();
+    }
+  });
+});
