@@ -13,7 +13,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import { C, newAccount, rpc, rpcOne, T0 } from './helpers.ts';
 
 const SEEDS = process.env.LEDGER_SIM_SEED ? [Number(process.env.LEDGER_SIM_SEED)] : [1, 2, 3, 4];
-const STEPS = Number(process.env.LEDGER_SIM_STEPS ?? 1200);
+const STEPS = Number(process.env.LEDGER_SIM_STEPS ?? 1000);
 
 
 function mulberry32(seed: number): () => number {
