@@ -8,7 +8,6 @@ import { allModels } from '../catalog/index.ts';
 import { requestSchema } from '../catalog/request-schema.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ERRORS } from './errors.ts';
-import { usageQuery } from './routes/usage.ts';
 
 type Json = Record<string, unknown>;
 
@@ -112,6 +111,8 @@ const listQuery = z.object({
   limit: z.number().int().min(1).max(100).default(50).describe('Page size, 1-100.'),
   offset: z.number().int().min(0).default(0).describe('Items to skip.'),
 });
+// Query parameters as clients send them (the routes parse the strings strictly to these).
+const usageQuery = z.object({ days: z.number().int().min(1).max(90).default(30).describe('Days to report, 1-90.') });
 const estimateQuery = z.object({
   count: z.number().int().min(1).optional(), duration: z.number().optional(), resolution: z.string().optional(),
   audio: z.enum(['true', 'false']).optional(),
