@@ -1,18 +1,19 @@
 // A seeded randomized simulation of the ledger against the real SQL functions. A small model in
 // TypeScript predicts the result of every step (holds, posts, voids, expiries, grants,
-// clawbacks, Stripe checkouts and refunds delivered late, twice and out of order, duplicate
-// calls, and "crashes": a step run inside a transaction that is rolled back). After every
+// clawbacks that outrun the balance into receivables, Stripe checkouts, refunds and disputes
+// delivered late, twice and out of order, duplicate calls, and "crashes": a step run inside a
+// transaction that is rolled back). After every
 // step: the journal balances (api.ledger_reconciliation_v is empty), cached balances equal the
 // journal and the model, no available balance is negative, and every hold is resolved at most
 // once (its transfers net to what its state says). On failure the seed and step are printed;
-// rerun one with LEDGER_SIM_SEED=<seed> [LEDGER_SIM_STEPS=<n>].
+// rerun with LEDGER_SIM_SEED=<seed>[,<seed>...] [LEDGER_SIM_STEPS=<n>].
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/kysely.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { C, newAccount, rpc, rpcOne, T0 } from './helpers.ts';
 
-const SEEDS = process.env.LEDGER_SIM_SEED ? [Number(process.env.LEDGER_SIM_SEED)] : [1, 2, 3, 4];
+const SEEDS = process.env.LEDGER_SIM_SEED ? process.env.LEDGER_SIM_SEED.split(',').map(Number) : [1, 2, 3, 4];
 const STEPS = Number(process.env.LEDGER_SIM_STEPS ?? 1000);
 
 
@@ -28,7 +29,10 @@ function mulberry32(seed: number): () => number {
 
 interface MAccount { id: string; available: number; held: number; owed: number }
 interface MHold { id: string; account: MAccount; amount: number; state: 'pending' | 'posted' | 'voided' | 'expired'; posted: number | null; expiresMs: number }
-interface MPayment { pi: string; account: MAccount; granted: number; total: number; refunded: number; refundClawed: number; known: boolean }
+interface MPayment {
+  pi: string; account: MAccount; granted: number; total: number; refunded: number; refundClawed: number; known: boolean;
+  disputeClawed: number; dispute: { clawed: number; wonApplied: boolean };
+}
 interface StripeMsg { id: string; type: string; fact: Record<string, unknown>; payment: MPayment }
 
 class Rollback extends Error {}
@@ -37,6 +41,7 @@ class Model {
   accounts: MAccount[] = [];
   holds: MHold[] = [];
   references = new Set<string>();
+  clawbackReferences = new Set<string>();
   payments: MPayment[] = [];
   seenEvents = new Set<string>();
   deferred: StripeMsg[] = [];
@@ -67,10 +72,26 @@ class Model {
       return 'applied';
     }
     if (!p.known) return 'deferred';
+    if (m.fact.action === 'dispute') {
+      if (p.dispute.wonApplied) return 'ignored';
+      const delta = Math.min(Math.floor((p.granted * Math.min(m.fact.amount_minor as number, p.total)) / p.total), p.granted - p.refundClawed - p.disputeClawed);
+      if (delta > 0 && p.dispute.clawed === 0) {
+        this.clawback(p.account, delta);
+        p.dispute.clawed = delta;
+        p.disputeClawed += delta;
+      }
+      return 'applied';
+    }
+    if (m.fact.action === 'dispute_won') {
+      const x = p.dispute.clawed;
+      if (x > 0 && this.grant(p.account, x, `dispute_won:${m.fact.dispute_id as string}`) === 'granted') p.disputeClawed -= x;
+      p.dispute.wonApplied = true;
+      return 'applied';
+    }
     const refunded = Math.min(Math.max(p.refunded, m.fact.amount_refunded_minor as number), p.total);
     p.refunded = refunded;
     const target = Math.floor((p.granted * refunded) / p.total);
-    const delta = Math.min(target - p.refundClawed, p.granted - p.refundClawed);
+    const delta = Math.min(target - p.refundClawed, p.granted - p.refundClawed - p.disputeClawed);
     if (delta > 0) {
       this.clawback(p.account, delta);
       p.refundClawed += delta;
@@ -108,6 +129,7 @@ async function simulate(db: Db, seed: number, steps: number): Promise<Record<str
 
   // one step: returns a description, and throws on a wrong prediction
   const step = async (kind: string, crash: boolean): Promise<void> => {
+    if (kind === 'place' && model.accounts.some((x) => x.owed > 0)) counts.place_while_owed = (counts.place_while_owed ?? 0) + 1;
     const run = async <R>(fn: (d: Db) => Promise<R>): Promise<R | undefined> => {
       if (!crash) return fn(db);
       await db.transaction().execute(async (trx) => {
@@ -119,7 +141,7 @@ async function simulate(db: Db, seed: number, steps: number): Promise<Record<str
     const now = new Date(nowMs);
     if (kind === 'place') {
       const a = pick(model.accounts);
-      const amount = int(1, 6) * C + int(0, 999_999);
+      const amount = int(1, 10) * C + int(0, 999_999);
       const expiresMs = nowMs + int(1, 120) * 1000;
       const r = await run((d) => rpcOne(d, 'hold_place', { p_account_id: a.id, p_amount_microcredits: amount, p_expires_at: new Date(expiresMs), p_now: now }));
       if (crash) return;
@@ -165,21 +187,48 @@ async function simulate(db: Db, seed: number, steps: number): Promise<Record<str
       }
     } else if (kind === 'grant') {
       const a = pick(model.accounts);
-      const amount = int(1, 10) * C;
+      const amount = int(1, 3) * C;
       // sometimes reuse a reference: a retried grant must not apply twice
       const ref = rnd() < 0.2 && model.references.size > 0 ? pick([...model.references]) : `sim:${seed}:${n}`;
       const r = await run((d) => rpcOne(d, 'credits_grant', { p_account_id: a.id, p_amount_microcredits: amount, p_source: 'promotions', p_reference: ref, p_now: now }));
       if (crash) return;
       expect(r?.outcome, 'grant outcome').toBe(model.grant(a, amount, ref));
       expect(r?.available_microcredits, 'available after grant').toBe(a.available);
+    } else if (kind === 'clawback') {
+      // a direct clawback (what refunds and disputes do), often larger than what is available
+      const a = pick(model.accounts);
+      const amount = int(1, 30) * C;
+      const ref = rnd() < 0.2 && model.clawbackReferences.size > 0 ? pick([...model.clawbackReferences]) : `simclaw:${seed}:${n}`;
+      const r = await run((d) => rpcOne(d, 'credits_clawback', { p_account_id: a.id, p_amount_microcredits: amount, p_reference: ref, p_now: now }));
+      if (crash) return;
+      if (model.clawbackReferences.has(ref)) {
+        expect(r?.outcome, 'duplicate clawback').toBe('duplicate');
+        return;
+      }
+      model.clawbackReferences.add(ref);
+      const owedBefore = a.owed;
+      model.clawback(a, amount);
+      expect(r, 'clawback').toMatchObject({ outcome: a.owed > owedBefore ? 'receivable' : 'clawed_back', owed_microcredits: a.owed, available_microcredits: a.available });
+      if (a.owed > 0) counts.owed = (counts.owed ?? 0) + 1;
     } else if (kind === 'checkout') {
-      // a purchase: its checkout completion and 0-2 cumulative refunds join the Stripe queue
+      // a purchase: its checkout completion and then either 0-2 cumulative refunds or a dispute
+      // (opened, then perhaps lost or won) join the Stripe queue
       const a = pick(model.accounts);
       const total = int(5, 50) * 100;
-      const p: MPayment = { pi: `pi_${seed}_${n}`, account: a, granted: total * 10_000, total, refunded: 0, refundClawed: 0, known: false };
+      const p: MPayment = { pi: `pi_${seed}_${n}`, account: a, granted: total * 10_000, total, refunded: 0, refundClawed: 0, known: false,
+        disputeClawed: 0, dispute: { clawed: 0, wonApplied: false } };
       model.payments.push(p);
       stripeQueue.push({ id: `evt_${seed}_${n}_c`, type: 'checkout.session.completed', payment: p,
         fact: { action: 'checkout_grant', account_id: a.id, microcredits: p.granted, checkout_session: `cs_${seed}_${n}`, payment_intent: p.pi, amount_total_minor: total, currency: 'usd', customer: null } });
+      if (rnd() < 0.3) {
+        const dp = `dp_${seed}_${n}`;
+        const amount = rnd() < 0.5 ? total : int(1, total);
+        stripeQueue.push({ id: `evt_${seed}_${n}_d`, type: 'charge.dispute.created', payment: p, fact: { action: 'dispute', payment_intent: p.pi, dispute_id: dp, amount_minor: amount } });
+        const end = rnd();
+        if (end < 0.4) stripeQueue.push({ id: `evt_${seed}_${n}_dl`, type: 'charge.dispute.closed', payment: p, fact: { action: 'dispute', payment_intent: p.pi, dispute_id: dp, amount_minor: amount } });
+        else if (end < 0.8) stripeQueue.push({ id: `evt_${seed}_${n}_dw`, type: 'charge.dispute.closed', payment: p, fact: { action: 'dispute_won', payment_intent: p.pi, dispute_id: dp } });
+        return;
+      }
       let refunded = 0;
       for (let k = int(0, 2); k > 0; k--) {
         refunded = Math.min(total, refunded + int(1, total));
@@ -193,11 +242,15 @@ async function simulate(db: Db, seed: number, steps: number): Promise<Record<str
       if (rnd() < 0.7) stripeQueue.splice(i, 1);
       const r = await run((d) => rpcOne(d, 'stripe_event_apply', { p_event_id: m.id, p_event_type: m.type, p_payload: { id: m.id }, p_fact: m.fact, p_now: now }));
       if (crash) return;
-      expect(r?.outcome, `stripe ${m.type}`).toBe(model.deliver(m));
+      const expected = model.deliver(m);
+      expect(r?.outcome, `stripe ${m.type}`).toBe(expected);
+      counts[`stripe_${expected}`] = (counts[`stripe_${expected}`] ?? 0) + 1;
+      if (model.accounts.some((x) => x.owed > 0)) counts.owed = (counts.owed ?? 0) + 1;
     }
   };
 
-  const kinds = ['place', 'place', 'place', 'post', 'post', 'void', 'expire', 'grant', 'checkout', 'stripe', 'stripe', 'stripe'];
+  // spending outpaces grants, so refunds and disputes often find the credits gone (receivables)
+  const kinds = ['place', 'place', 'place', 'place', 'post', 'post', 'post', 'void', 'expire', 'grant', 'grant', 'clawback', 'checkout', 'stripe', 'stripe', 'stripe'];
   const ids = model.accounts.map((a) => a.id);
   for (n = 0; n < steps; n++) {
     const kind = pick(kinds);
@@ -253,6 +306,8 @@ describe('seeded ledger simulation', () => {
       await t.close();
     }
     // the run exercised every kind of step
-    for (const k of ['place', 'post', 'void', 'expire', 'grant', 'checkout', 'stripe', 'crash']) expect(counts[k] ?? 0, k).toBeGreaterThan(0);
+    for (const k of ['place', 'post', 'void', 'expire', 'grant', 'clawback', 'checkout', 'stripe', 'crash', 'stripe_deferred', 'stripe_duplicate', 'owed', 'place_while_owed']) {
+      expect(counts[k] ?? 0, k).toBeGreaterThan(0);
+    }
   }, 120_000);
 });
