@@ -1,4 +1,6 @@
--- Inserts an attempt and enqueues the worker job that runs it, in the caller's transaction.
+-- Inserts an attempt, queued to run at p_run_at. No job is added here: the dispatcher
+-- (api.attempts_dispatch) turns due attempts into jobs in batches, which keeps graphile-worker's
+-- NOTIFY out of the accept transaction (see migration 20261125160300_dispatch).
 create or replace function seaplane.attempt_enqueue(
   p_generation_id uuid, p_account_id uuid, p_order_index integer, p_try_number integer,
   p_provider text, p_raw_model_id text, p_region text, p_run_at timestamptz, p_now timestamptz,
@@ -11,14 +13,38 @@ begin
   insert into seaplane.attempts
     (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
   values (v_id, p_generation_id, p_account_id, p_order_index, p_try_number, p_provider, p_raw_model_id, p_region, p_now, p_run_at);
-  -- The job key keeps one job per attempt even when the reaper re-enqueues a backlogged one
-  -- (graphile-worker replaces an unlocked job with the same key; a locked one, held by a dead
-  -- worker, loses its key to the new job).
-  perform graphile_worker.add_job(
-    'attempt_run', json_build_object('attempt_id', v_id),
-    run_at => p_run_at, max_attempts => 5, job_key => 'attempt_run:' || v_id::text
-  );
   return v_id;
+end;
+$$;
+
+-- api.attempts_dispatch: due, undispatched attempts become attempt_run jobs, up to p_limit at a
+-- time, in one add_jobs call (one NOTIFY). Rows another dispatcher holds are skipped, so every
+-- worker process may dispatch. The job key keeps one job per attempt even when the reaper makes
+-- an attempt due again. Returns how many were dispatched.
+create or replace function api.attempts_dispatch(
+  p_limit integer default 200,
+  p_now timestamptz default now()
+) returns integer
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_specs graphile_worker.job_spec[];
+begin
+  with due as (
+    select x.id from seaplane.attempts x
+    where x.state = 'queued' and x.dispatched_at is null and x.run_at <= p_now
+    order by x.run_at limit p_limit
+    for update skip locked
+  ), marked as (
+    update seaplane.attempts a set dispatched_at = p_now from due where a.id = due.id returning a.id
+  )
+  select array_agg(row('attempt_run', json_build_object('attempt_id', m.id), null, null, 5,
+                       'attempt_run:' || m.id::text, null, null)::graphile_worker.job_spec)
+  into v_specs from marked m;
+  if v_specs is null then
+    return 0;
+  end if;
+  perform graphile_worker.add_jobs(v_specs);
+  return cardinality(v_specs);
 end;
 $$;
 

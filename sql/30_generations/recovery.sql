@@ -70,9 +70,8 @@ begin
       update seaplane.attempts set state = 'failed', finished_at = p_now, lease_expires_at = null,
         error_class = 'lease_expired', error_message = 'the worker running this attempt stopped before the provider answered'
       where id = a.id;
-      -- run_at is the database's now: "as soon as possible" is graphile-worker's clock, not ours
       perform seaplane.attempt_enqueue(g.id, g.account_id, a.order_index, a.try_number + 1, a.provider,
-        a.raw_model_id, a.region, pg_catalog.now(), p_now);
+        a.raw_model_id, a.region, p_now, p_now);
       v_rerun := v_rerun + 1;
     else
       update seaplane.attempts set lease_expires_at = p_now + make_interval(secs => p_lease_ms / 1000.0) where id = a.id;
@@ -84,8 +83,8 @@ begin
 end;
 $$;
 
--- Queued attempts whose job should have started long ago (its worker died holding the job,
--- which graphile-worker would keep locked for hours): enqueue the job again under the same key.
+-- Queued attempts dispatched long ago whose job has not started (its worker died holding the
+-- job, which graphile-worker would keep locked for hours): make them due for dispatch again.
 -- A second run of the same attempt is a no-op (attempt_start moves only queued attempts).
 create or replace function api.attempts_requeue_stale(
   p_stale_ms integer,
@@ -94,22 +93,18 @@ create or replace function api.attempts_requeue_stale(
 ) returns integer
 language plpgsql security definer set search_path = '' as $$
 declare
-  v_count integer := 0;
-  r record;
+  v_count integer;
 begin
-  for r in
+  with stale as (
     select x.id from seaplane.attempts x
     join seaplane.generations g on g.id = x.generation_id
-    where x.state = 'queued' and x.run_at < p_now - make_interval(secs => p_stale_ms / 1000.0)
+    where x.state = 'queued' and x.dispatched_at < p_now - make_interval(secs => p_stale_ms / 1000.0)
       and g.status in ('pending', 'processing')
-    order by x.run_at limit p_limit
+    order by x.dispatched_at limit p_limit
     for update of x skip locked
-  loop
-    update seaplane.attempts set run_at = pg_catalog.now() where id = r.id;
-    perform graphile_worker.add_job('attempt_run', json_build_object('attempt_id', r.id),
-      max_attempts => 5, job_key => 'attempt_run:' || r.id::text);
-    v_count := v_count + 1;
-  end loop;
+  )
+  update seaplane.attempts a set dispatched_at = null from stale where a.id = stale.id;
+  get diagnostics v_count = row_count;
   return v_count;
 end;
 $$;

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { rpcOne } from '../db/rpc.ts';
 import type { WorkerDeps } from './deps.ts';
+import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { type Reaper, startReaper } from './reaper.ts';
 import { cancelAttempt, pollAttempt, runAttempt } from './tasks/attempt.ts';
 import { holdsExpire } from './tasks/holds_expire.ts';
@@ -24,12 +25,17 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often this process reaps expired leases and deadlines (false: never, for tests that tick it). */
   reaperIntervalMs?: number | false;
+  /** Run the dispatcher loop (default true; tests may tick it by hand). */
+  dispatch?: boolean;
+  /** The dispatcher's longest wait between polls when idle (ms). */
+  dispatchIdleMaxMs?: number;
 }
 
 export interface WorkerHandle {
   runner: Runner;
   events: Runner['events'];
   reaper: Reaper;
+  dispatcher: Dispatcher;
   stop(): Promise<void>;
 }
 
@@ -56,17 +62,20 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
     },
     crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire',
   });
+  const dispatcher = startDispatcher(deps, { auto: options.dispatch !== false, idleMaxMs: options.dispatchIdleMaxMs });
   const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));
   let stopped: Promise<void> | undefined;
   return {
     runner,
     events: runner.events,
     reaper,
+    dispatcher,
     stop() {
       stopped ??= (async () => {
         // Abort in-flight provider calls: their attempts keep their leases and the reaper moves
       // them on, here or in another worker process.
         stopping.abort();
+        await dispatcher.stop();
         await reaper.stop();
         await runner.stop();
       })();

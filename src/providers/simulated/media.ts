@@ -82,11 +82,24 @@ export interface SimulatedFile {
   content_type: string;
 }
 
+// Drawing and deflating a PNG costs ~1.2 ms of CPU; the fleet draws from a palette of 64
+// colours per size and keeps what it drew, so a busy simulated provider costs almost nothing.
+const PALETTE_SIZE = 64;
+const pngCache = new Map<string, Promise<Uint8Array>>();
+
 export async function simulatedMedia(format: string, prompt: string, ratio: string | undefined): Promise<SimulatedFile> {
   switch (format) {
     case 'png': {
       const [w, h] = RATIO_SIZES[ratio ?? '1:1'] ?? [64, 64];
-      return { data: await drawPng(w, h, colourFor(prompt)), content_type: 'image/png' };
+      const [r, g, b] = colourFor(prompt);
+      const shade = (r + g + b) % PALETTE_SIZE;
+      const key = `${w}x${h}:${shade}`;
+      let png = pngCache.get(key);
+      if (!png) {
+        png = drawPng(w, h, colourFor(`palette-${shade}`));
+        pngCache.set(key, png);
+      }
+      return { data: await png, content_type: 'image/png' };
     }
     case 'jpg':
       return { data: base64ToBytes(JPG_BASE64), content_type: 'image/jpeg' };

@@ -1,0 +1,46 @@
+// The worker process of the execution benchmark (production runs workers apart from the API):
+// zero-latency simulated providers; replicate fails every prompt that starts with "fo " (not
+// found, so the attempt fails over at once). Prints `ready`, `submit <prompt> <epoch ms>` for
+// every provider call, and `done` after every finished attempt_run job.
+import { createDb } from '../../src/db/kysely.ts';
+import { createPool } from '../../src/db/pool.ts';
+import { LocalDiskStore } from '../../src/storage/local.ts';
+import { buildProviders } from '../../src/worker/providers.ts';
+import { startWorker } from '../../src/worker/runner.ts';
+
+const now = () => performance.timeOrigin + performance.now();
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const pool = createPool(process.env.DATABASE_URL as string, { max: concurrency + 4 });
+const lines: string[] = [];
+const flush = () => {
+  if (lines.length > 0) process.stdout.write(`${lines.splice(0).join('\n')}\n`);
+};
+const worker = await startWorker(pool, {
+  db: createDb(pool),
+  store: new LocalDiskStore(process.env.STORAGE_DIR as string, 'http://127.0.0.1'),
+  providers: buildProviders({
+    real: [], env: {}, simulate: true,
+    simulation: {
+      decide: (req, provider) => {
+        lines.push(`submit ${provider} ${now().toFixed(3)} ${req.prompt}`);
+        return req.prompt.startsWith('fo ') && provider === 'replicate' ? { kind: 'fail', errorClass: 'not_found' } : { kind: 'succeed' };
+      },
+    },
+  }),
+  clock: () => new Date(),
+  fetch: globalThis.fetch,
+  workerId: `bench-${process.pid}`,
+  leaseMs: 60_000,
+  attemptTimeoutMs: { image: 60_000, video: 60_000 },
+  maxTriesPerProvider: 2,
+}, { concurrency, reaperIntervalMs: false });
+worker.events.on('job:complete', ({ job }) => {
+  if (job.task_identifier === 'attempt_run') lines.push('done');
+});
+const timer = setInterval(flush, 20);
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  clearInterval(timer);
+  flush();
+  void worker.stop().then(() => pool.end()).then(() => process.exit(0));
+});
