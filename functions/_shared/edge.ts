@@ -5,8 +5,7 @@
 // sends unnamed statements only (no prepared statements), and the API never LISTENs.
 import Stripe from 'stripe';
 import { createApp } from '../../src/api/app.ts';
-import { rateLimiterFromEnv } from '../../src/api/rate-limit-redis.ts';
-import { MemoryRateLimiter } from '../../src/api/rate-limit.ts';
+import { defaultRateLimiter } from '../../src/api/rate-limit-redis.ts';
 import { PROVIDERS } from '../../src/catalog/providers.ts';
 import { PROVIDER_IDS } from '../../src/catalog/types.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -62,7 +61,7 @@ export async function createEdgeApp(env: Env) {
     db, store, region: config.region, apiKeyPrefix: config.apiKeyPrefix, clock: () => new Date(),
     // Shared limits through Upstash Redis when configured; an isolate's own counters otherwise
     // (per isolate, so the effective limit grows with the number of warm isolates).
-    rateLimiter: rateLimiterFromEnv(env, db) ?? new MemoryRateLimiter(), maxBodyBytes: 256 * 1024, providersWithCancel: PROVIDERS_WITH_CANCEL,
+    rateLimiter: defaultRateLimiter(env, db), maxBodyBytes: 256 * 1024, providersWithCancel: PROVIDERS_WITH_CANCEL,
     ...(stripe ? { stripe } : {}),
   });
   return { app, pool, config };

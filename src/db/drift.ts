@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { DROP_DEFINITIONS_SQL, MIGRATIONS_DIR, readDefinitions } from './migrate.ts';
+import { DROP_DEFINITIONS_SQL, MIGRATIONS_DIR, readDefinitions, readMigrations } from './migrate.ts';
 
 const DEFINITIONS_QUERY = `
 select 'function ' || p.oid::regprocedure::text as name, pg_get_functiondef(p.oid) || coalesce(p.proacl::text, '') as def
@@ -34,7 +34,10 @@ export function diffDefinitions(fromMigrations: Map<string, string>, fromSql: Ma
 /** Writes a migration that re-creates every definition of sql/ as it is now. */
 export async function writeSnapshotMigration(name: string, now = new Date()): Promise<string> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('a migration name is lowercase letters, digits and underscores');
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  // after every existing migration, even one stamped ahead of the clock
+  const last = (await readMigrations()).map((m) => m.name.slice(0, 14)).sort().at(-1) ?? '0';
+  const clock = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const stamp = clock > last ? clock : String(BigInt(last) + 1n);
   const file = join(MIGRATIONS_DIR, `${stamp}_${name}.sql`);
   const defs = await readDefinitions();
   const body = [

@@ -65,12 +65,15 @@ export const DROP_DEFINITIONS_SQL = `
 do $drop$
 declare r record;
 begin
-  for r in select c.oid::regclass as obj from pg_class c
-           where c.relnamespace = 'api'::regnamespace and c.relkind = 'v' loop
+  -- names, not regclass/regprocedure: a view already dropped by an earlier cascade must not come
+  -- back as a bare OID
+  for r in select format('%I.%I', n.nspname, c.relname) as obj from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'api' and c.relkind = 'v' loop
     execute format('drop view if exists %s cascade', r.obj);
   end loop;
-  for r in select p.oid::regprocedure as fn from pg_proc p
-           where p.pronamespace in ('api'::regnamespace, 'seaplane'::regnamespace)
+  for r in select format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) as fn
+           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname in ('api', 'seaplane')
              and not exists (select 1 from pg_depend d where d.refobjid = p.oid and d.classid = 'pg_trigger'::regclass) loop
     execute format('drop function if exists %s', r.fn);
   end loop;

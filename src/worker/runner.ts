@@ -59,8 +59,11 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
       idempotency_keys_expire: async () => {
         await rpcOne(deps.db, 'idempotency_keys_expire', { p_now: deps.clock() });
       },
+      request_log_expire: async () => {
+        await rpcOne(deps.db, 'request_log_expire', { p_now: deps.clock() });
+      },
     },
-    crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire',
+    crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire\n41 3 * * * request_log_expire',
   });
   const dispatcher = startDispatcher(deps, { auto: options.dispatch !== false, idleMaxMs: options.dispatchIdleMaxMs });
   const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));

@@ -21,12 +21,12 @@ afterAll(async () => {
 const estimate = (path: string, key = acct.key) => h.call('GET', `/v1/estimate/${path}`, { key });
 
 describe('GET /v1/estimate/{model}', () => {
-  it('a flat-priced image model: per-generation cost, total for the count, and what the balance affords', async () => {
-    const r = await estimate('bfl/flux-schnell?count=4');
+  it('a flat-priced image model: per-generation cost, total for the count (the contract example: 5 x 0.005 = 0.025), and what the balance affords', async () => {
+    const r = await estimate('bfl/flux-schnell?count=5');
     expect(r.status).toBe(200);
     expect(r.json.data).toEqual({
-      model_identifier: 'bfl/flux-schnell', model_type: 'image', assets_count: 4, cost_per_generation: 0.005,
-      cost_total_consumed: 0.02, credit_balance: 10, credit_balance_can_afford: true, credit_balance_max_affordable: 2000,
+      model_identifier: 'bfl/flux-schnell', model_type: 'image', assets_count: 5, cost_per_generation: 0.005,
+      cost_total_consumed: 0.025, credit_balance: 10, credit_balance_can_afford: true, credit_balance_max_affordable: 2000,
     });
     expect((await estimate('bfl/flux-schnell')).json.data).toMatchObject({ assets_count: 1, cost_total_consumed: 0.005 });
   });
@@ -56,7 +56,7 @@ describe('GET /v1/estimate/{model}', () => {
   });
 
   it('invalid options are a 400 BSE2012; an unknown model a 404; the scope is library:read', async () => {
-    for (const q of ['bfl/flux-schnell?count=0', 'bfl/flux-schnell?count=99', 'bfl/flux-schnell?duration=5', 'bytedance/seedance-1-pro?duration=7',
+    for (const q of ['bfl/flux-schnell?count=0', 'bfl/flux-schnell?count=10001', 'bfl/flux-schnell?duration=5', 'bytedance/seedance-1-pro?duration=7',
       'bytedance/seedance-1-pro?resolution=4k', 'bytedance/seedance-1-pro?audio=true', 'bfl/flux-schnell?audio=maybe', 'bfl/flux-schnell?colour=red']) {
       const r = await estimate(q);
       expect(r.status, q).toBe(400);

@@ -32,14 +32,17 @@ interface EstimateInput {
   audio: boolean;
 }
 
+const MAX_ESTIMATE_COUNT = 10_000;
+
 function parseInput(model: CatalogModel, raw: Record<string, string>): EstimateInput {
   const parsed = query.safeParse(raw);
   if (!parsed.success) invalid(`Invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
   const q = parsed.data;
   const s = model.schema;
-  const maxCount = s.max_output_number ?? s.generation_output_number;
+  // count is how many assets to price (the contract's example: count 5 of bfl/flux-schnell is
+  // 0.025), not one request's output number, so it is not capped by the model's per-request maximum
   const count = q.count ?? 1;
-  if (count > Math.max(maxCount, 1)) invalid(`count must be between 1 and ${Math.max(maxCount, 1)} for ${model.model_identifier}`);
+  if (count > MAX_ESTIMATE_COUNT) invalid(`count must be between 1 and ${MAX_ESTIMATE_COUNT}`);
   if (model.model_type === 'image') {
     if (q.duration !== undefined) invalid(`${model.model_identifier} is an image model: duration does not apply`);
   }

@@ -15,4 +15,7 @@ export const ROUTES: readonly { method: string; pattern: RegExp }[] = [
   { method: 'GET', pattern: /^\/v1\/library\/(providers|models)$/ },
   { method: 'GET', pattern: /^\/files\/.+$/ },
   { method: 'POST', pattern: /^\/v1\/providers\/[^/]+\/webhook$/ },
+  { method: 'POST', pattern: /^\/v1\/billing\/checkout$/ },
+  { method: 'POST', pattern: /^\/v1\/stripe\/webhook$/ },
+  { method: 'GET', pattern: /^\/v1\/openapi\.json$/ },
 ];
