@@ -1,6 +1,8 @@
 // Generic helpers shared by the provider adapters, on top of http.ts: credentials, sizes from
 // ratios, byte-level requests (raw image answers, multipart bodies) and small encodings. Web APIs
 // only, so the adapters also run under Deno.
+import { sniffFormat } from '../storage/sniff.ts';
+import { CONTENT_TYPES } from '../storage/types.ts';
 import type { HttpAnswer } from './http.ts';
 import { type AdapterContext, ProviderError } from './types.ts';
 
@@ -114,11 +116,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
 /** The image type from the magic bytes; providers that return bare base64 do not say. */
 export function sniffImageType(bytes: Uint8Array): string {
-  const b = bytes;
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45) return 'image/webp';
-  return 'application/octet-stream';
+  const format = sniffFormat(bytes);
+  return format === undefined ? 'application/octet-stream' : (CONTENT_TYPES[format] as string);
 }
 
 export interface ByteCall {
