@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Scope } from '../../src/api/keys.ts';
 import { createAccount, createKey } from '../../src/ops/accounts.ts';
 import { type Stack, type StackOptions, startStack } from '../../src/stack.ts';
+import { call, waitForTerminal } from '../contract/target.ts';
 import { cloneTemplate } from './db.ts';
 import { track, untrack } from './leaks.ts';
 
@@ -33,25 +34,7 @@ export async function startTestStack(options: Partial<StackOptions> & { credits?
     databaseUrl,
     accountId,
     apiKey,
-    async request(method, path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      const key = init.key === undefined ? apiKey : init.key;
-      if (key !== null) headers.authorization = `Bearer ${key}`;
-      let body: string | undefined;
-      if (init.body !== undefined) {
-        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(`${stack.url}${path}`, { method, headers, body });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = text;
-      }
-      return { status: res.status, headers: res.headers, json };
-    },
+    request: (method, path, init = {}) => call({ url: stack.url, apiKey }, method, path, init),
     async newKey(scopes, expiresAt) {
       return (await createKey(stack.db, { accountId, scopes, expiresAt })).api_key;
     },
@@ -60,27 +43,8 @@ export async function startTestStack(options: Partial<StackOptions> & { credits?
       return { accountId: id, apiKey: (await createKey(stack.db, { accountId: id })).api_key };
     },
     async waitForTerminal(generationId, timeoutMs = 20_000) {
-      const events = stack.worker?.events;
-      if (!events) throw new Error('this stack has no worker');
-      const status = async () => (await stack.db.selectFrom('api.generations_v').select('status').where('generation_id', '=', generationId).executeTakeFirst())?.status;
-      return await new Promise<string>((resolve, reject) => {
-        let done = false;
-        const finish = (err: Error | null, value?: string) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          events.off('job:complete', check);
-          err ? reject(err) : resolve(value as string);
-        };
-        const check = () => {
-          void status().then((s) => {
-            if (s === 'succeeded' || s === 'failed' || s === 'canceled') finish(null, s);
-          }, (e: Error) => finish(e));
-        };
-        const timer = setTimeout(() => finish(new Error(`generation ${generationId} not terminal after ${timeoutMs} ms`)), timeoutMs);
-        events.on('job:complete', check);
-        check();
-      });
+      if (!stack.worker) throw new Error('this stack has no worker');
+      return waitForTerminal(stack.db, stack.worker.events, generationId, timeoutMs);
     },
     async close() {
       untrack(stack);
