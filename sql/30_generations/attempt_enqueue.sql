@@ -74,3 +74,11 @@ language sql set search_path = '' as $$
   insert into seaplane.outbox_events (account_id, event, payload, created_at)
   values (p_account_id, p_event, p_data, p_now);
 $$;
+
+-- api.attempts_wake: tells idle dispatchers that attempts are due (LISTEN seaplane_attempts). The
+-- API sends it after the accept transaction has committed, in a transaction of its own: a NOTIFY
+-- inside the accept transaction would serialize every durable commit behind the notify lock.
+create or replace function api.attempts_wake() returns void
+language sql security definer set search_path = '' as $$
+  select pg_catalog.pg_notify('seaplane_attempts', '');
+$$;

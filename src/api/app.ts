@@ -20,6 +20,7 @@ import { registerUsage } from './routes/usage.ts';
 import { registerOpenApi } from './openapi.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { breakerCacheFor } from './breakers.ts';
+import { workerWaker } from './wake.ts';
 import { RequestLogWriter, requestLogEntry } from './request-log.ts';
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -43,6 +44,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     ...appDeps,
     requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db),
     breakers: appDeps.breakers ?? breakerCacheFor(appDeps),
+    wakeWorkers: appDeps.wakeWorkers ?? workerWaker(appDeps.db),
   };
   const app = new Hono<AppEnv>();
   // Unauthenticated requests are limited per client address, so even a 401 carries the headers.

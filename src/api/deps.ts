@@ -19,6 +19,8 @@ export interface AppDeps {
   providersWithCancel: readonly string[];
   clock: () => Date;
   maxBodyBytes: number;
+  /** Wakes idle workers after an accept; createApp makes one over `db` when absent. */
+  wakeWorkers?: () => void;
   /** Circuit-breaker state read on the accept path; createApp makes one over `db` when absent. */
   breakers?: BreakerCache;
   /** Per-request usage log; createApp makes one over `db` when absent. */

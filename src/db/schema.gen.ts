@@ -175,6 +175,7 @@ export interface ApiFunctions {
   attempts_dispatch: { args: { p_limit?: number | null; p_now?: Date | null }; row: { attempts_dispatch: number | null } };
   attempts_reap: { args: { p_lease_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { rerun: number | null; repolled: number | null } };
   attempts_requeue_stale: { args: { p_stale_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { attempts_requeue_stale: number | null } };
+  attempts_wake: { args: {  }; row: { attempts_wake: unknown | null } };
   credit_alerts_set: { args: { p_account_id: string | null; p_thresholds_microcredits: number[] | null }; row: { threshold_microcredits: number | null; armed: boolean | null } };
   credits_clawback: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_reference: string | null; p_memo?: string | null; p_now?: Date | null }; row: { outcome: string | null; clawed_microcredits: number | null; owed_microcredits: number | null; available_microcredits: number | null } };
   credits_grant: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_source: string | null; p_reference: string | null; p_memo?: string | null; p_now?: Date | null }; row: { outcome: string | null; transfer_id: number | null; available_microcredits: number | null } };

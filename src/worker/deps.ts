@@ -21,6 +21,8 @@ export interface WorkerDeps {
   webhookBaseUrl?: string;
   /** Fires when the worker stops: provider calls abort and their attempts are left to the reaper. */
   stopSignal?: AbortSignal;
+  /** Asks this process's dispatcher to run now (a failover or an immediate retry was queued). */
+  wakeDispatcher?: () => void;
 }
 
 /** Backoff before retrying the same provider: 500 ms doubling, at most 10 s. */

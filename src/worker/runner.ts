@@ -41,7 +41,8 @@ export interface WorkerHandle {
 
 export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options: WorkerOptions): Promise<WorkerHandle> {
   const stopping = new AbortController();
-  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal };
+  let dispatcher: Dispatcher | undefined;
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, wakeDispatcher: () => dispatcher?.wake() };
   const runner = await run({
     pgPool: pool,
     concurrency: options.concurrency,
@@ -65,20 +66,20 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
     },
     crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire\n41 3 * * * request_log_expire',
   });
-  const dispatcher = startDispatcher(deps, { auto: options.dispatch !== false, idleMaxMs: options.dispatchIdleMaxMs });
+  dispatcher = startDispatcher(deps, { auto: options.dispatch !== false, idleMaxMs: options.dispatchIdleMaxMs, listenPool: pool });
   const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));
   let stopped: Promise<void> | undefined;
   return {
     runner,
     events: runner.events,
     reaper,
-    dispatcher,
+    dispatcher: dispatcher as Dispatcher,
     stop() {
       stopped ??= (async () => {
         // Abort in-flight provider calls: their attempts keep their leases and the reaper moves
       // them on, here or in another worker process.
         stopping.abort();
-        await dispatcher.stop();
+        await dispatcher?.stop();
         await reaper.stop();
         await runner.stop();
       })();

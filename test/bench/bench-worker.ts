@@ -33,7 +33,7 @@ const worker = await startWorker(pool, {
   leaseMs: 60_000,
   attemptTimeoutMs: { image: 60_000, video: 60_000 },
   maxTriesPerProvider: 2,
-}, { concurrency, reaperIntervalMs: false });
+}, { concurrency, reaperIntervalMs: false, dispatchIdleMaxMs: process.env.DISPATCH_IDLE_MS ? Number(process.env.DISPATCH_IDLE_MS) : undefined });
 worker.events.on('job:complete', ({ job }) => {
   if (job.task_identifier === 'attempt_run') lines.push('done');
 });

@@ -93,6 +93,14 @@ export async function run(): Promise<void> {
       const submitLatency = [...acceptedAt].map(([p, a]) => Math.max(0, (submits.get(p)?.[0] ?? a) - a)).sort((a, b) => a - b);
       const failover = [...submits].filter(([p]) => p.startsWith('fo ')).map(([, t]) => (t[1] ?? Number.NaN) - (t[0] ?? 0)).sort((a, b) => a - b);
       console.log(`  accept -> provider submit at 100/s: p50 ${percentile(submitLatency, 50).toFixed(2)} ms, p99 ${percentile(submitLatency, 99).toFixed(2)} ms (targets 5 / 25 ms; n=${submitLatency.length})`);
+      if (process.env.BENCH_DIAG) {
+        const d = await api.pool.query(`select
+          percentile_cont(array[0.5, 0.99]) within group (order by extract(epoch from x.dispatched_at - x.created_at) * 1000) as to_dispatch,
+          percentile_cont(array[0.5, 0.99]) within group (order by extract(epoch from x.submitted_at - x.dispatched_at) * 1000) as to_start
+          from seaplane.attempts x join seaplane.generations g on g.id = x.generation_id
+          where g.request->>'generation_prompt' like 'lat %'`);
+        console.log('  diag ms (p50, p99): created -> dispatched', d.rows[0].to_dispatch, ' dispatched -> started', d.rows[0].to_start);
+      }
       console.log(`  failure -> next provider submit: p50 ${percentile(failover, 50).toFixed(2)} ms, p99 ${percentile(failover, 99).toFixed(2)} ms (target p99 50 ms; n=${failover.length})`);
     } finally {
       await api.close();

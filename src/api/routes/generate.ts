@@ -70,6 +70,7 @@ async function create(c: Context<AppEnv>, deps: AppDeps, route: ModelType, model
   });
   switch (row.outcome) {
     case 'created':
+      deps.wakeWorkers?.();
       return c.json(row.body as object, 200);
     case 'replayed':
       return c.json(row.body as object, (row.http_status ?? 200) as 200, { 'Idempotency-Replayed': 'true' });

@@ -46,10 +46,13 @@ async function fail(deps: WorkerDeps, scope: Pick<AttemptScope, 'attemptId' | 't
   // Stopping is not the provider's failure: leave the attempt leased; the reaper moves it on.
   if (deps.stopSignal?.aborted) return;
   const pe = err instanceof ProviderError ? err : new ProviderError('unknown', err instanceof Error ? err.message : String(err));
-  await rpcOne(deps.db, 'attempt_fail', {
+  const delayMs = retryDelayMs(scope.tryNumber, pe.retryAfterMs);
+  const r = await rpcOne(deps.db, 'attempt_fail', {
     p_attempt_id: scope.attemptId, p_error_class: pe.errorClass, p_error_message: pe.message,
-    p_max_tries_per_provider: deps.maxTriesPerProvider, p_retry_delay_ms: retryDelayMs(scope.tryNumber, pe.retryAfterMs), p_now: deps.clock(),
+    p_max_tries_per_provider: deps.maxTriesPerProvider, p_retry_delay_ms: delayMs, p_now: deps.clock(),
   });
+  // a failover (or a retry with no wait) is due now: dispatch it without waiting for a poll
+  if (r.outcome === 'failover' || (r.outcome === 'retry' && delayMs === 0)) deps.wakeDispatcher?.();
 }
 
 /** Downloads and stores the outputs, then settles; a generation canceled meanwhile discards them. */
