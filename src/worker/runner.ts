@@ -1,5 +1,6 @@
 // The worker: graphile-worker on its own pool (a direct connection: it LISTENs), running the
 // attempt tasks and the maintenance cron. Signals are the caller's to handle.
+import { setMaxListeners } from 'node:events';
 import { Logger, type Runner, run } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -43,6 +44,8 @@ export interface WorkerHandle {
 
 export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options: WorkerOptions): Promise<WorkerHandle> {
   const stopping = new AbortController();
+  // every in-flight provider call listens for the stop (concurrency may exceed Node's default of 10)
+  setMaxListeners(0, stopping.signal);
   let dispatcher: Dispatcher | undefined;
   const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, wakeDispatcher: () => dispatcher?.wake() };
   const runner = await run({
