@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type pg from 'pg';
 import { createApp } from './api/app.ts';
+import { KeyCache } from './api/auth.ts';
 import { breakerCacheFor } from './api/breakers.ts';
 import type { RateLimiter } from './api/rate-limit.ts';
 import { defaultRateLimiter } from './api/rate-limit-redis.ts';
@@ -41,6 +42,8 @@ export interface StackOptions {
   workerOverrides?: Partial<WorkerDeps>;
   /** Public base of /v1/providers, for providers that call back by webhook (https only in production). */
   webhookBaseUrl?: string;
+  /** How long an accepted API key is remembered (default 5 s; 0: ask the database every time). */
+  keyCacheTtlMs?: number;
   /** How long the API keeps its copy of the circuit breakers (default 2 s). */
   breakerTtlMs?: number;
 }
@@ -76,6 +79,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     db, store, clock, region: o.region ?? 'us', apiKeyPrefix: o.apiKeyPrefix ?? 'bye_', requestLog,
     rateLimiter: o.rateLimiter ?? defaultRateLimiter(o.env ?? {}, db), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
     breakers: breakerCacheFor({ db, region: o.region ?? 'us', clock }, o.breakerTtlMs),
+    keyCache: new KeyCache(o.keyCacheTtlMs ?? 5_000),
     providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
   });
   server.on('request', getRequestListener(app.fetch));

@@ -19,6 +19,7 @@ import { ROUTES } from './routes/table.ts';
 import { registerUsage } from './routes/usage.ts';
 import { registerOpenApi } from './openapi.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { KeyCache } from './auth.ts';
 import { breakerCacheFor } from './breakers.ts';
 import { workerWaker } from './wake.ts';
 import { RequestLogWriter, requestLogEntry } from './request-log.ts';
@@ -45,6 +46,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db),
     breakers: appDeps.breakers ?? breakerCacheFor(appDeps),
     wakeWorkers: appDeps.wakeWorkers ?? workerWaker(appDeps.db),
+    keyCache: appDeps.keyCache ?? new KeyCache(5_000),
   };
   const app = new Hono<AppEnv>();
   // Unauthenticated requests are limited per client address, so even a 401 carries the headers.

@@ -6,6 +6,7 @@ import type { ArtifactStore } from '../storage/types.ts';
 import type { Scope } from './keys.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
 import type { BreakerCache } from '../routing/breakers.ts';
+import type { KeyCache } from './auth.ts';
 import type { RequestLogWriter } from './request-log.ts';
 import type { StripeConfig } from '../ledger/stripe.ts';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   providersWithCancel: readonly string[];
   clock: () => Date;
   maxBodyBytes: number;
+  /** Accepted keys for a few seconds (createApp: 5 s when absent; a KeyCache of 0 ms keeps none). */
+  keyCache?: KeyCache;
   /** Wakes idle workers after an accept; createApp makes one over `db` when absent. */
   wakeWorkers?: () => void;
   /** Circuit-breaker state read on the accept path; createApp makes one over `db` when absent. */

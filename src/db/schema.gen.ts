@@ -162,7 +162,7 @@ export interface DB {
 /** Functions of schema `api`: named arguments (with their SQL types) and result rows. */
 export interface ApiFunctions {
   account_create: { args: { p_name: string | null; p_email?: string | null; p_is_personal?: boolean | null; p_free_microcredits?: number | null; p_now?: Date | null }; row: { account_create: string | null } };
-  apikey_authenticate: { args: { p_hash: Uint8Array | null; p_now?: Date | null }; row: { outcome: string | null; apikey_id: string | null; account_id: string | null; scopes: string[] | null } };
+  apikey_authenticate: { args: { p_hash: Uint8Array | null; p_now?: Date | null }; row: { outcome: string | null; apikey_id: string | null; account_id: string | null; scopes: string[] | null; expires_at: Date | null } };
   apikey_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_name: string | null; p_prefix: string | null; p_hash: Uint8Array | null; p_scopes: string[] | null; p_expires_at?: Date | null; p_now?: Date | null }; row: { apikey_create: string | null } };
   apikey_revoke: { args: { p_apikey_id: string | null; p_now?: Date | null }; row: { apikey_id: string | null; revoked_at: Date | null } };
   attempt_fail: { args: { p_attempt_id: string | null; p_error_class: string | null; p_error_message: string | null; p_max_tries_per_provider: number | null; p_retry_delay_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; next_attempt_id: string | null; generation_status: string | null } };

@@ -77,32 +77,33 @@ $$;
 
 -- Looks a key up by hash. outcome: ok | unknown | revoked | expired. last_used_at is written at
 -- most once a minute per key so a polling client does not turn every read into a write.
+-- expires_at lets the API's short-lived key cache honour expiry without asking again.
 create or replace function api.apikey_authenticate(
   p_hash bytea,
   p_now timestamptz default now()
-) returns table (outcome text, apikey_id text, account_id uuid, scopes text[])
+) returns table (outcome text, apikey_id text, account_id uuid, scopes text[], expires_at timestamptz)
 language plpgsql security definer set search_path = '' as $$
 declare
   k seaplane.api_keys%rowtype;
 begin
   select * into k from seaplane.api_keys where hash = p_hash;
   if not found then
-    return query select 'unknown'::text, null::text, null::uuid, null::text[];
+    return query select 'unknown'::text, null::text, null::uuid, null::text[], null::timestamptz;
     return;
   end if;
   if k.revoked_at is not null and k.revoked_at <= p_now then
-    return query select 'revoked'::text, k.id, k.account_id, k.scopes;
+    return query select 'revoked'::text, k.id, k.account_id, k.scopes, k.expires_at;
     return;
   end if;
   if k.expires_at is not null and k.expires_at <= p_now then
-    return query select 'expired'::text, k.id, k.account_id, k.scopes;
+    return query select 'expired'::text, k.id, k.account_id, k.scopes, k.expires_at;
     return;
   end if;
   if k.last_used_at is null or k.last_used_at < p_now - interval '60 seconds' then
     update seaplane.api_keys set last_used_at = p_now
     where id = k.id and (last_used_at is null or last_used_at < p_now - interval '60 seconds');
   end if;
-  return query select 'ok'::text, k.id, k.account_id, k.scopes;
+  return query select 'ok'::text, k.id, k.account_id, k.scopes, k.expires_at;
 end;
 $$;
 

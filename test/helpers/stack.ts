@@ -24,7 +24,8 @@ export interface TestStack extends Stack {
 export async function startTestStack(options: Partial<StackOptions> & { credits?: number } = {}): Promise<TestStack> {
   const databaseUrl = await cloneTemplate();
   const storageDir = await mkdtemp(join(tmpdir(), 'seaplane-files-'));
-  const stack = await startStack({ databaseUrl, port: 0, storageDir, worker: { concurrency: 4 }, ...options });
+  // tests see revocations at once unless they test the key cache itself
+  const stack = await startStack({ databaseUrl, port: 0, storageDir, worker: { concurrency: 4 }, keyCacheTtlMs: 0, ...options });
   track(stack, 'seaplane stack (server, worker, pools)');
   const accountId = await createAccount(stack.db, { name: 'test', freeMicrocredits: Math.round((options.credits ?? 10) * 1_000_000) });
   const apiKey = (await createKey(stack.db, { accountId })).api_key;
