@@ -12,7 +12,7 @@ from seaplane.generations g;
 
 create or replace view api.api_keys_v as
 select k.id as apikey_id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at,
-  k.expires_at, k.revoked_at
+  k.expires_at, k.revoked_at, k.regions
 from seaplane.api_keys k;
 
 create or replace view api.accounts_v as

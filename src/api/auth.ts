@@ -47,7 +47,7 @@ export async function authenticate(deps: AppDeps, header: string | undefined): P
   const now = deps.clock();
   const cached = deps.keyCache?.get(key, now.getTime());
   if (cached) return cached;
-  const row = await rpcOne(deps.db, 'apikey_authenticate', { p_hash: await sha256(key), p_now: now });
+  const row = await rpcOne(deps.db, 'apikey_authenticate', { p_hash: await sha256(key), p_region: deps.region, p_now: now });
   switch (row.outcome) {
     case 'ok': {
       const auth = { apikeyId: row.apikey_id as string, accountId: row.account_id as string, scopes: (row.scopes ?? []) as Scope[] };
@@ -58,6 +58,8 @@ export async function authenticate(deps: AppDeps, header: string | undefined): P
       throw new ApiError('api_key_revoked');
     case 'expired':
       throw new ApiError('api_key_expired');
+    case 'wrong_region':
+      throw new ApiError('invalid_api_key', { message: `The API key is not valid in region ${deps.region}.` });
     default:
       throw new ApiError('invalid_api_key');
   }

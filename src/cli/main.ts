@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { SCOPE_PRESETS, type Scope, parseScopes } from '../api/keys.ts';
 import { toCredits, toMicro } from '../catalog/pricing.ts';
+import { REGIONS, type Region } from '../catalog/types.ts';
 import { loadConfig } from '../config.ts';
 import { createDb, type Db } from '../db/kysely.ts';
 import { createPool } from '../db/pool.ts';
@@ -22,15 +23,15 @@ const USAGE = `seaplane <command>
   worker                                  run graphile-worker only (DATABASE_URL; N of them in parallel is safe)
   supabase build [--out <dir>] [--allow-drift]  write the Supabase deploy bundle (npm run supabase:build)
   db migrate | db check | db types | db snapshot <name>
-  accounts create --name <name> [--credits <amount>] [--json]
-  keys create --account <id> [--preset <preset> | --scopes <list>] [--expires <duration>] [--name <name>] [--json]
+  accounts create --name <name> [--credits <amount>] [--regions <list>] [--json]
+  keys create --account <id> [--preset <preset> | --scopes <list>] [--expires <duration>] [--regions <list>] [--name <name>] [--json]
   keys list --account <id> [--json]
   keys revoke <key id> [--json]
   credits grant --account <id> --amount <credits> [--reason <text>] [--json]
   credits history --account <id> [--json]
   credits alerts --account <id> --thresholds <credits,...> [--json]   (low-balance alerts; empty clears)
 
-Presets: ${Object.keys(SCOPE_PRESETS).join(', ')}. Durations: 90s, 30m, 12h, 7d.`;
+Presets: ${Object.keys(SCOPE_PRESETS).join(', ')}. Durations: 90s, 30m, 12h, 7d. Regions: a key is valid in\nthe configured REGION only unless --regions names more (for regions that share a database).`;
 
 function databaseUrl(): string {
   const config = loadConfig();
@@ -55,6 +56,15 @@ function print(json: boolean, value: Record<string, unknown>, text: string): voi
   console.log(json ? JSON.stringify(value) : text);
 }
 
+/** --regions us,eu; by default the key is valid only in the configured REGION. */
+function keyRegions(list: string | undefined): Region[] {
+  if (list === undefined) return [loadConfig().region];
+  const regions = [...new Set(list.split(',').map((r) => r.trim()).filter(Boolean))];
+  const unknown = regions.filter((r) => !(REGIONS as readonly string[]).includes(r));
+  if (regions.length === 0 || unknown.length > 0) throw new UsageError(`--regions takes a list of ${REGIONS.join(', ')}`);
+  return regions as Region[];
+}
+
 function need(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
   return value;
@@ -72,7 +82,7 @@ async function accounts(sub: string | undefined, v: Record<string, string | bool
   const prefix = loadConfig().apiKeyPrefix;
   const out = await withDb(async (db) => {
     const accountId = await createAccount(db, { name, freeMicrocredits: micro });
-    const key = await createKey(db, { accountId, name: 'default', prefix });
+    const key = await createKey(db, { accountId, name: 'default', prefix, regions: keyRegions(v.regions as string | undefined) });
     return { account_id: accountId, credits: toCredits(micro), ...key };
   });
   print(v.json === true, out, `account ${out.account_id} (${out.credits} credits)\nAPI key ${out.apikey_id}: ${out.api_key}\nThe key is shown once; only its hash is stored.`);
@@ -102,7 +112,8 @@ async function keys(sub: string | undefined, positionals: string[], v: Record<st
         throw new UsageError((err as Error).message);
       }
     }
-    const key = await withDb((db) => createKey(db, { accountId, scopes, expiresAt, name: v.name as string | undefined, prefix: loadConfig().apiKeyPrefix }));
+    const regions = keyRegions(v.regions as string | undefined);
+    const key = await withDb((db) => createKey(db, { accountId, scopes, expiresAt, regions, name: v.name as string | undefined, prefix: loadConfig().apiKeyPrefix }));
     print(json, { ...key }, `API key ${key.apikey_id}: ${key.api_key}\nscopes: ${key.scopes.join(', ')}${key.expires_at ? `\nexpires: ${key.expires_at}` : ''}\nThe key is shown once; only its hash is stored.`);
   } else if (sub === 'list') {
     const accountId = need(v.account as string | undefined, '--account');
@@ -138,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true, strict: true,
     options: {
       name: { type: 'string' }, credits: { type: 'string' }, account: { type: 'string' }, preset: { type: 'string' },
-      scopes: { type: 'string' }, expires: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' },
+      scopes: { type: 'string' }, expires: { type: 'string' }, regions: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       thresholds: { type: 'string' },
       out: { type: 'string' }, 'allow-drift': { type: 'boolean' },

@@ -60,7 +60,7 @@ async function serve(config: ReturnType<typeof loadConfig>, databaseUrl: string,
       account = await db.selectFrom('api.accounts_v').select(['account_id', 'available_microcredits']).where('name', '=', DEV_ACCOUNT).executeTakeFirstOrThrow();
     }
     const key = await createKey(db, {
-      accountId: account.account_id, name: `npm start ${new Date().toISOString()}`, prefix: config.apiKeyPrefix,
+      accountId: account.account_id, name: `npm start ${new Date().toISOString()}`, prefix: config.apiKeyPrefix, regions: [config.region],
       expiresAt: new Date(Date.now() + 7 * 86_400_000),
     });
     devKey = key.api_key;

@@ -32,6 +32,7 @@ export interface ApiKeysV {
   last_used_at: Ro<Date | null>;
   expires_at: Ro<Date | null>;
   revoked_at: Ro<Date | null>;
+  regions: Ro<string[]>;
 }
 
 export interface AttemptJobsV {
@@ -162,8 +163,8 @@ export interface DB {
 /** Functions of schema `api`: named arguments (with their SQL types) and result rows. */
 export interface ApiFunctions {
   account_create: { args: { p_name: string | null; p_email?: string | null; p_is_personal?: boolean | null; p_free_microcredits?: number | null; p_now?: Date | null }; row: { account_create: string | null } };
-  apikey_authenticate: { args: { p_hash: Uint8Array | null; p_now?: Date | null }; row: { outcome: string | null; apikey_id: string | null; account_id: string | null; scopes: string[] | null; expires_at: Date | null } };
-  apikey_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_name: string | null; p_prefix: string | null; p_hash: Uint8Array | null; p_scopes: string[] | null; p_expires_at?: Date | null; p_now?: Date | null }; row: { apikey_create: string | null } };
+  apikey_authenticate: { args: { p_hash: Uint8Array | null; p_region?: string | null; p_now?: Date | null }; row: { outcome: string | null; apikey_id: string | null; account_id: string | null; scopes: string[] | null; expires_at: Date | null } };
+  apikey_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_name: string | null; p_prefix: string | null; p_hash: Uint8Array | null; p_scopes: string[] | null; p_expires_at?: Date | null; p_regions?: string[] | null; p_now?: Date | null }; row: { apikey_create: string | null } };
   apikey_revoke: { args: { p_apikey_id: string | null; p_now?: Date | null }; row: { apikey_id: string | null; revoked_at: Date | null } };
   attempt_fail: { args: { p_attempt_id: string | null; p_error_class: string | null; p_error_message: string | null; p_max_tries_per_provider: number | null; p_retry_delay_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; next_attempt_id: string | null; generation_status: string | null } };
   attempt_find_by_job: { args: { p_provider: string | null; p_provider_job_id: string | null }; row: { attempt_id: string | null; attempt_state: string | null } };
@@ -205,6 +206,7 @@ export const API_ARG_TYPES: Record<string, string> = {
   'account_create.p_free_microcredits': 'int8',
   'account_create.p_now': 'timestamptz',
   'apikey_authenticate.p_hash': 'bytea',
+  'apikey_authenticate.p_region': 'text',
   'apikey_authenticate.p_now': 'timestamptz',
   'apikey_create.p_account_id': 'uuid',
   'apikey_create.p_apikey_id': 'text',
@@ -213,6 +215,7 @@ export const API_ARG_TYPES: Record<string, string> = {
   'apikey_create.p_hash': 'bytea',
   'apikey_create.p_scopes': 'text[]',
   'apikey_create.p_expires_at': 'timestamptz',
+  'apikey_create.p_regions': 'text[]',
   'apikey_create.p_now': 'timestamptz',
   'apikey_revoke.p_apikey_id': 'text',
   'apikey_revoke.p_now': 'timestamptz',

@@ -1,5 +1,6 @@
 // Account and key operations shared by the CLI, `npm start` and the tests.
 import { newApiKey, type Scope, SCOPES } from '../api/keys.ts';
+import type { Region } from '../catalog/types.ts';
 import type { Db } from '../db/kysely.ts';
 import { rpcOne } from '../db/rpc.ts';
 
@@ -16,18 +17,22 @@ export interface CreatedKey {
   prefix: string;
   scopes: readonly Scope[];
   expires_at: string | null;
+  /** null: every region sharing the database. */
+  regions: readonly Region[] | null;
 }
 
 export async function createKey(db: Db, input: {
   accountId: string; name?: string; scopes?: readonly Scope[]; expiresAt?: Date | null; prefix?: string; now?: Date;
+  /** Regions the key is valid in (default: every region sharing this database). */
+  regions?: readonly Region[];
 }): Promise<CreatedKey> {
   const k = await newApiKey(input.prefix ?? 'bye_');
   const scopes = input.scopes ?? SCOPES;
   await rpcOne(db, 'apikey_create', {
     p_account_id: input.accountId, p_apikey_id: k.id, p_name: input.name ?? null, p_prefix: k.displayPrefix, p_hash: k.hash,
-    p_scopes: [...scopes], p_expires_at: input.expiresAt ?? null, p_now: input.now ?? new Date(),
+    p_scopes: [...scopes], p_expires_at: input.expiresAt ?? null, p_regions: input.regions ? [...input.regions] : undefined, p_now: input.now ?? new Date(),
   });
-  return { apikey_id: k.id, api_key: k.key, prefix: k.displayPrefix, scopes, expires_at: input.expiresAt?.toISOString() ?? null };
+  return { apikey_id: k.id, api_key: k.key, prefix: k.displayPrefix, scopes, expires_at: input.expiresAt?.toISOString() ?? null, regions: input.regions ?? null };
 }
 
 /** Parses durations like 30m, 12h, 7d, 90s. */

@@ -37,6 +37,10 @@ describe('the seaplane CLI', () => {
     expect(Date.parse(key.expires_at)).toBeGreaterThan(Date.now());
     const custom = JSON.parse((await seaplane('keys', 'create', '--account', account.account_id, '--scopes', 'generation:read', '--json')).stdout);
     expect(custom.scopes).toEqual(['generation:read']);
+    expect(custom.regions).toEqual(['us']); // the configured REGION unless --regions says more
+    const twoRegions = JSON.parse((await seaplane('keys', 'create', '--account', account.account_id, '--regions', 'us,eu', '--json')).stdout);
+    expect(twoRegions.regions).toEqual(['us', 'eu']);
+    expect((await seaplane('keys', 'create', '--account', account.account_id, '--regions', 'mars')).stderr).toContain('--regions takes a list of us, eu, jp');
     const revoked = await seaplane('keys', 'revoke', key.apikey_id, '--json');
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.stdout).apikey_id).toBe(key.apikey_id);
