@@ -57,17 +57,29 @@ export function startDispatcher(deps: WorkerDeps, options: { auto: boolean; idle
     });
   };
 
+  // LISTEN on a connection of its own; when that connection drops (a database restart), listen
+  // again a second later. Polling carries on meanwhile, so a lost connection costs latency only.
+  const listen = (pool: pg.Pool) => {
+    void pool.connect().then(async (client) => {
+      if (stopped) return client.release();
+      listener = client;
+      client.on('notification', (msg) => {
+        if (msg.channel === DISPATCH_CHANNEL) pass();
+      });
+      client.once('error', () => {
+        if (listener === client) listener = undefined;
+        client.release(true);
+        if (!stopped) setTimeout(() => listen(pool), 1000).unref?.();
+      });
+      await client.query(`listen ${DISPATCH_CHANNEL}`);
+    }).catch((err: unknown) => {
+      console.error('[dispatcher] listen failed, polling only for now:', err instanceof Error ? err.message : err);
+      if (!stopped) setTimeout(() => listen(pool), 1000).unref?.();
+    });
+  };
+
   if (options.auto) {
-    if (options.listenPool) {
-      void options.listenPool.connect().then(async (client) => {
-        if (stopped) return client.release();
-        listener = client;
-        client.on('notification', (msg) => {
-          if (msg.channel === DISPATCH_CHANNEL) pass();
-        });
-        await client.query(`listen ${DISPATCH_CHANNEL}`);
-      }).catch((err: unknown) => console.error('[dispatcher] listen failed, polling only:', err instanceof Error ? err.message : err));
-    }
+    if (options.listenPool) listen(options.listenPool);
     pass();
   }
   return {
