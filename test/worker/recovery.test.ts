@@ -111,6 +111,21 @@ describe('deadlines, leases and cancel', () => {
     }
   });
 
+  it('a polled attempt past its provider timeout times out, and after its retry the order moves on', async () => {
+    const s = await startTestStack({
+      simulation: { async: (_req, p) => p === 'replicate', latencyMs: (_req, p) => (p === 'replicate' ? 3_600_000 : 0) },
+      workerOverrides: { providerTimeoutMs: { replicate: { image: 1 } } },
+    });
+    try {
+      const id = await create(s, 'slow provider');
+      expect(await s.waitForTerminal(id)).toBe('succeeded');
+      const attempts = await s.db.selectFrom('api.attempt_outcomes_v').select(['provider', 'state', 'error_class']).where('generation_id', '=', id).orderBy('submitted_at').execute();
+      expect(attempts.map((a) => `${a.provider}:${a.state}:${a.error_class ?? ''}`)).toEqual(['replicate:timed_out:timeout', 'replicate:timed_out:timeout', 'fal:succeeded:']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('cancel refunds at once, and a result that arrives afterwards is discarded with its files', async () => {
     const script = scriptedProviders();
     const reached = latch();

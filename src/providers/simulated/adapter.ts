@@ -86,7 +86,8 @@ export function createSimulatedAdapter(id: ProviderId, options: SimulationOption
       const latency = options.latencyMs?.(req, id) ?? 0;
       if (options.async?.(req, id) && outcome.kind !== 'hang') {
         const job = encodeJob(id, req.attempt_id, { readyAtMs: ctx.now() + latency, outcome });
-        return { kind: 'pending', provider_job_id: job, poll_after_ms: Math.max(1, Math.round(latency)) };
+        // like real providers' hints: check again within a second, however long the job takes
+        return { kind: 'pending', provider_job_id: job, poll_after_ms: Math.min(1000, Math.max(1, Math.round(latency))) };
       }
       if (outcome.kind === 'hang') await waitOrAbort(Number.POSITIVE_INFINITY, ctx.signal);
       if (latency > 0) await waitOrAbort(latency, ctx.signal);
@@ -98,7 +99,7 @@ export function createSimulatedAdapter(id: ProviderId, options: SimulationOption
     async status(jobId: string, req: NormalizedRequest, ctx: AdapterContext) {
       const job = decodeJob(jobId);
       if (!job) return { kind: 'failed', error: new ProviderError('not_found', `no simulated job ${jobId}`) };
-      if (ctx.now() < job.readyAtMs) return { kind: 'pending', poll_after_ms: Math.max(1, Math.round(job.readyAtMs - ctx.now())) };
+      if (ctx.now() < job.readyAtMs) return { kind: 'pending', poll_after_ms: Math.min(1000, Math.max(1, Math.round(job.readyAtMs - ctx.now()))) };
       if (job.outcome.kind === 'fail') {
         return { kind: 'failed', error: new ProviderError(job.outcome.errorClass, job.outcome.message ?? `simulated ${job.outcome.errorClass} from ${id}`) };
       }

@@ -8,7 +8,7 @@ import { rpc, rpcOne } from '../../db/rpc.ts';
 import { type AdapterContext, type NormalizedRequest, type ProviderAdapter, ProviderError, type ProviderOutput, type StatusResult } from '../../providers/types.ts';
 import { sniffFormat } from '../../storage/sniff.ts';
 import { artifactKey, CONTENT_TYPES } from '../../storage/types.ts';
-import { retryDelayMs, type WorkerDeps } from '../deps.ts';
+import { attemptTimeoutFor, retryDelayMs, type WorkerDeps } from '../deps.ts';
 import { normalizeRequest } from '../normalize.ts';
 
 interface AttemptScope {
@@ -28,8 +28,8 @@ function contextFor(deps: WorkerDeps, provider: ProviderId, signal: AbortSignal)
 }
 
 /** Runs `fn` with an AbortSignal that fires at the attempt timeout or the generation deadline. */
-async function withDeadline<T>(deps: WorkerDeps, modelType: ModelType, deadline: Date, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const budget = Math.min(deps.attemptTimeoutMs[modelType], deadline.getTime() - deps.clock().getTime());
+async function withDeadline<T>(deps: WorkerDeps, provider: ProviderId, modelType: ModelType, deadline: Date, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const budget = Math.min(attemptTimeoutFor(deps, provider, modelType), deadline.getTime() - deps.clock().getTime());
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), Math.max(0, budget));
   const onStop = () => controller.abort();
@@ -110,7 +110,7 @@ export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<v
     model_type: modelType, raw_model_id: s.raw_model_id as string, request: s.request as ValidatedRequest,
   }, webhookUrlFor(deps, provider));
   const scope: AttemptScope = { attemptId, generationId: s.generation_id as string, provider, tryNumber: s.try_number ?? 1, modelType, req, startedMs: deps.clock().getTime() };
-  await withDeadline(deps, modelType, s.deadline_at as Date, async (signal) => {
+  await withDeadline(deps, provider, modelType, s.deadline_at as Date, async (signal) => {
     const bound = contextFor(deps, provider, signal);
     try {
       if (!bound) throw new ProviderError('auth', `provider ${provider} is not configured in this deployment`);
@@ -137,10 +137,16 @@ export async function pollAttempt(deps: WorkerDeps, attemptId: string, reported?
   });
   const startedMs = (s.submitted_at as Date).getTime();
   const scope: AttemptScope = { attemptId, generationId: s.generation_id as string, provider, tryNumber: s.try_number ?? 1, modelType, req, startedMs };
-  await withDeadline(deps, modelType, s.deadline_at as Date, async (signal) => {
+  await withDeadline(deps, provider, modelType, s.deadline_at as Date, async (signal) => {
     const bound = contextFor(deps, provider, signal);
     try {
       if (!bound) throw new ProviderError('auth', `provider ${provider} is not configured in this deployment`);
+      // the attempt's own time bound holds for polled attempts too: past it, the order moves on
+      const elapsedMs = deps.clock().getTime() - startedMs;
+      if (!reported && elapsedMs >= attemptTimeoutFor(deps, provider, modelType)) {
+        await bound.adapter.cancel?.(s.provider_job_id as string, req, bound.ctx).catch(() => false);
+        throw new ProviderError('timeout', `no result from ${provider} after ${Math.round(elapsedMs / 1000)} s`);
+      }
       await applyStatus(deps, scope, bound, reported ?? (await bound.adapter.status(s.provider_job_id as string, req, bound.ctx)));
     } catch (err) {
       await fail(deps, scope, err);
