@@ -67,7 +67,8 @@ export function startDispatcher(deps: WorkerDeps, options: { auto: boolean; idle
         if (msg.channel === DISPATCH_CHANNEL) pass();
       });
       client.once('error', () => {
-        if (listener === client) listener = undefined;
+        if (listener !== client) return; // stop() already released it
+        listener = undefined;
         client.release(true);
         if (!stopped) setTimeout(() => listen(pool), 1000).unref?.();
       });
@@ -95,9 +96,11 @@ export function startDispatcher(deps: WorkerDeps, options: { auto: boolean; idle
       stopped = true;
       clearTimeout(timer);
       await running.catch(() => undefined);
-      if (listener) {
-        await listener.query(`unlisten ${DISPATCH_CHANNEL}`).catch(() => undefined);
-        listener.release();
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        await client.query(`unlisten ${DISPATCH_CHANNEL}`).catch(() => undefined);
+        client.release();
       }
     },
   };

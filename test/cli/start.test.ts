@@ -79,7 +79,7 @@ describe('npm start', () => {
     expect(s.output.join('\n')).toContain('curl -s -X POST');
     await generateAndFetch(s);
     s.child.kill('SIGINT');
-    expect(await s.exited).toBe(0);
+    expect(await s.exited, s.output.join('\n')).toBe(0);
     expect(await portOpen(pgPort)).toBe(false);
   }, 60_000);
 
@@ -92,7 +92,7 @@ describe('npm start', () => {
     expect(s.output.join('\n')).toMatch(/stopping an orphaned Postgres \(pid \d+\)/);
     await generateAndFetch(s);
     s.child.kill('SIGINT');
-    expect(await s.exited).toBe(0);
+    expect(await s.exited, s.output.join('\n')).toBe(0);
     expect(await portOpen(pgPort)).toBe(false);
   }, 60_000);
 });
