@@ -39,3 +39,20 @@ language sql stable security definer set search_path = '' as $$
   where x.provider = p_provider and x.provider_job_id = p_provider_job_id
   order by x.created_at desc limit 1;
 $$;
+
+-- Processed provider webhooks older than p_keep_days are removed (a worker cron task); ones not
+-- processed yet are kept whatever their age. Returns how many were removed.
+create or replace function api.provider_webhooks_expire(
+  p_keep_days integer default 7,
+  p_now timestamptz default now()
+) returns integer
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_count integer;
+begin
+  delete from seaplane.provider_webhooks
+  where processed_at is not null and received_at < p_now - make_interval(days => p_keep_days);
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;

@@ -2,7 +2,7 @@
 // embedded default; the Redis-backed limiter (shared across instances) implements the same
 // interface.
 
-export type RouteClass = 'generate' | 'read' | 'write' | 'anonymous';
+export type RouteClass = 'generate' | 'read' | 'write' | 'anonymous' | 'webhook';
 
 export interface RateDecision {
   success: boolean;
@@ -25,6 +25,8 @@ export const DEFAULT_LIMITS: Record<RouteClass, number> = {
   read: 1200,
   write: 300,
   anonymous: 120,
+  /** Provider and Stripe webhooks, per source address: they are unauthenticated and stored. */
+  webhook: 3000,
 };
 
 export class MemoryRateLimiter implements RateLimiter {

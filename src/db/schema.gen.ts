@@ -192,6 +192,7 @@ export interface ApiFunctions {
   provider_breakers: { args: { p_region: string | null; p_window_seconds: number | null; p_now?: Date | null }; row: { provider: string | null; total: number | null; failures: number | null; successes: number | null; hard_failures: number | null } };
   provider_webhook_mark: { args: { p_webhook_id: string | null; p_outcome: string | null; p_now?: Date | null }; row: { provider_webhook_mark: unknown | null } };
   provider_webhook_receive: { args: { p_provider: string | null; p_headers: unknown; p_body: string | null; p_now?: Date | null }; row: { provider_webhook_receive: string | null } };
+  provider_webhooks_expire: { args: { p_keep_days?: number | null; p_now?: Date | null }; row: { provider_webhooks_expire: number | null } };
   request_log_expire: { args: { p_keep_days?: number | null; p_now?: Date | null }; row: { request_log_expire: number | null } };
   request_log_write: { args: { p_entries: unknown }; row: { request_log_write: number | null } };
   stripe_event_apply: { args: { p_event_id: string | null; p_event_type: string | null; p_payload: unknown; p_fact: unknown; p_now?: Date | null }; row: { outcome: string | null; status: string | null; account_id: string | null } };
@@ -317,6 +318,8 @@ export const API_ARG_TYPES: Record<string, string> = {
   'provider_webhook_receive.p_headers': 'jsonb',
   'provider_webhook_receive.p_body': 'text',
   'provider_webhook_receive.p_now': 'timestamptz',
+  'provider_webhooks_expire.p_keep_days': 'int4',
+  'provider_webhooks_expire.p_now': 'timestamptz',
   'request_log_expire.p_keep_days': 'int4',
   'request_log_expire.p_now': 'timestamptz',
   'request_log_write.p_entries': 'jsonb',

@@ -72,8 +72,11 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
       request_log_expire: async () => {
         await rpcOne(deps.db, 'request_log_expire', { p_now: deps.clock() });
       },
+      provider_webhooks_expire: async () => {
+        await rpcOne(deps.db, 'provider_webhooks_expire', { p_now: deps.clock() });
+      },
     },
-    crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire\n41 3 * * * request_log_expire',
+    crontab: '17 * * * * idempotency_keys_expire\n* * * * * holds_expire\n41 3 * * * request_log_expire\n47 3 * * * provider_webhooks_expire',
   });
   dispatcher = startDispatcher(deps, { auto: options.dispatch !== false, idleMaxMs: options.dispatchIdleMaxMs, listenPool: pool });
   const reaper = startReaper(deps, options.reaperIntervalMs ?? Math.max(1000, Math.floor(deps.leaseMs / 4)));

@@ -125,7 +125,7 @@ async function measure(url: string): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'seaplane-bench-edge-'));
     const stack = await startStack({
       databaseUrl: url, port: 0, storageDir: dir, worker: false,
-      rateLimiter: new MemoryRateLimiter({ generate: 1e9, read: 1e9, write: 1e9, anonymous: 1e9 }),
+      rateLimiter: new MemoryRateLimiter({ generate: 1e9, read: 1e9, write: 1e9, anonymous: 1e9, webhook: 1e9 }),
     });
     try {
       const keys: string[] = [];

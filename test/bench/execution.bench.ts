@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
   await withBenchDatabase(async (url) => {
     const dir = await mkdtemp(join(tmpdir(), 'seaplane-bench-files-'));
     const baseline = await noopBaseline(url);
-    const api = await startStack({ databaseUrl: url, port: 0, storageDir: dir, worker: false, rateLimiter: new MemoryRateLimiter({ generate: 1e9, read: 1e9, write: 1e9, anonymous: 1e9 }) });
+    const api = await startStack({ databaseUrl: url, port: 0, storageDir: dir, worker: false, rateLimiter: new MemoryRateLimiter({ generate: 1e9, read: 1e9, write: 1e9, anonymous: 1e9, webhook: 1e9 }) });
     try {
       const accounts = await Promise.all(Array.from({ length: 8 }, async () => (await createKey(api.db, { accountId: await createAccount(api.db, { name: 'bench', freeMicrocredits: 1e12 }) })).api_key));
       const generate = (i: number, prompt: string, order = 'fastest') => fetch(`${api.url}/v1/generate/image/bfl/flux-schnell`, {

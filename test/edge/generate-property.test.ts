@@ -14,7 +14,7 @@ let s: TestStack;
 beforeAll(async () => {
   s = await startTestStack({
     credits: 100_000, worker: false, maxBodyBytes: 32 * 1024,
-    rateLimiter: new MemoryRateLimiter({ generate: 1_000_000, read: 1_000_000, write: 1_000_000, anonymous: 1_000_000 }),
+    rateLimiter: new MemoryRateLimiter({ generate: 1_000_000, read: 1_000_000, write: 1_000_000, anonymous: 1_000_000, webhook: 1e9 }),
   });
 });
 afterAll(async () => {

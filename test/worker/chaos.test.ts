@@ -21,7 +21,7 @@ function spawnWorker(env: Record<string, string>): { child: ChildProcess; lines:
 describe('chaos: the worker is killed with SIGKILL again and again while generations run', () => {
   it(`${GENERATIONS} generations against faulty providers all end terminal within their deadline, holds resolve once, nothing is charged twice or lost`, async () => {
     const storageDir = await mkdtemp(join(tmpdir(), 'seaplane-chaos-'));
-    const s = await startTestStack({ worker: false, storageDir, credits: 100, rateLimiter: new MemoryRateLimiter({ generate: 10_000, read: 10_000, write: 10_000, anonymous: 10_000 }) });
+    const s = await startTestStack({ worker: false, storageDir, credits: 100, rateLimiter: new MemoryRateLimiter({ generate: 10_000, read: 10_000, write: 10_000, anonymous: 10_000, webhook: 1e9 }) });
     try {
       const ids: string[] = [];
       for (let i = 0; i < GENERATIONS; i++) {

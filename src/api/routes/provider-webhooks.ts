@@ -8,6 +8,7 @@ import { rpcOne } from '../../db/rpc.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { successBody } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
+import { applyRateLimit } from '../rate-headers.ts';
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -15,6 +16,8 @@ export function registerProviderWebhooks(app: Hono<AppEnv>, deps: AppDeps): void
   app.post('/v1/providers/:provider/webhook', async (c) => {
     const provider = c.req.param('provider');
     if (!(PROVIDER_IDS as readonly string[]).includes(provider)) throw new ApiError('route_not_found', { message: `No provider ${provider}.` });
+    // unauthenticated and stored: bounded per source address before anything is read or written
+    await applyRateLimit(c, deps, `ip:${c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'}`, 'webhook');
     const raw = await c.req.arrayBuffer();
     if (raw.byteLength > MAX_WEBHOOK_BYTES) throw new ApiError('payload_too_large');
     const headers: Record<string, string> = {};

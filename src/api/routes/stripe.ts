@@ -12,6 +12,7 @@ import { readJsonObject } from '../body.ts';
 import type { AppDeps, AppEnv, AuthContext } from '../deps.ts';
 import { successBody } from '../envelope.ts';
 import { ApiError } from '../errors.ts';
+import { applyRateLimit } from '../rate-headers.ts';
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
@@ -42,7 +43,12 @@ export function registerStripe(app: Hono<AppEnv>, deps: AppDeps): void {
     }, deps.clock()));
   });
 
-  app.post('/v1/stripe/webhook', (c) => handleWebhook(c.req.raw, c.get('requestId'), deps, stripe).then((r) => c.json(r.body, r.status as 200)));
+  app.post('/v1/stripe/webhook', async (c) => {
+    // unauthenticated (the signature is checked inside): bounded per source address first
+    await applyRateLimit(c, deps, `ip:${c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'}`, 'webhook');
+    const r = await handleWebhook(c.req.raw, c.get('requestId'), deps, stripe);
+    return c.json(r.body, r.status as 200);
+  });
 }
 
 /** Verifies and applies one delivery. Exported for the standalone edge entry point. */
