@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type pg from 'pg';
+import Stripe from 'stripe';
 import { createApp } from './api/app.ts';
 import { KeyCache } from './api/auth.ts';
 import { breakerCacheFor } from './api/breakers.ts';
@@ -18,6 +19,7 @@ import type { SimulationOptions } from './providers/simulated/adapter.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { LocalDiskStore } from './storage/local.ts';
 import type { WorkerDeps } from './worker/deps.ts';
+import { stripeConfigFromEnv } from './ledger/stripe.ts';
 import { buildProviders } from './worker/providers.ts';
 import { startWorker, type WorkerHandle } from './worker/runner.ts';
 
@@ -80,6 +82,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     rateLimiter: o.rateLimiter ?? defaultRateLimiter(o.env ?? {}, db), maxBodyBytes: o.maxBodyBytes ?? 256 * 1024,
     breakers: breakerCacheFor({ db, region: o.region ?? 'us', clock }, o.breakerTtlMs),
     keyCache: new KeyCache(o.keyCacheTtlMs ?? 5_000),
+    // Stripe (credit packs, the webhook) when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set
+    stripe: stripeConfigFromEnv(o.env ?? {}, Stripe),
     providersWithCancel: [...providers].filter(([, p]) => p.adapter.cancel !== undefined && PROVIDERS[p.adapter.id].cancel_method !== null).map(([id]) => id),
   });
   server.on('request', getRequestListener(app.fetch));
