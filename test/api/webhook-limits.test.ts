@@ -4,7 +4,9 @@ import { startTestStack } from '../helpers/stack.ts';
 
 describe('unauthenticated webhook endpoints', () => {
   it('are rate-limited per source address before anything is stored (429 with Retry-After)', async () => {
-    const s = await startTestStack({ worker: false, rateLimiter: new MemoryRateLimiter({ generate: 100, read: 100, write: 100, anonymous: 100, webhook: 2 }) });
+    // A fixed clock: the limiter's window is a wall-clock minute, and a real clock could cross it mid-test.
+    const now = new Date('2026-11-25T12:00:10Z');
+    const s = await startTestStack({ worker: false, clock: () => now, rateLimiter: new MemoryRateLimiter({ generate: 100, read: 100, write: 100, anonymous: 100, webhook: 2 }) });
     try {
       const post = () => fetch(`${s.url}/v1/providers/replicate/webhook`, { method: 'POST', body: '{}', headers: { 'x-forwarded-for': '203.0.113.9' } });
       expect((await post()).status).toBe(200);

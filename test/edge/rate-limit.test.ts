@@ -1,7 +1,7 @@
 // Rate limits: per key and route class, per plan, shared through Redis (@upstash/ratelimit over
 // the Upstash REST bridge in front of a real redis-server), falling back to in-process limits
 // within milliseconds when Redis is unreachable. Headers on every response; 429 + Retry-After.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryRateLimiter } from '../../src/api/rate-limit.ts';
 import { planLookup, RedisRateLimiter } from '../../src/api/rate-limit-redis.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -19,6 +19,15 @@ describe('Redis-backed limits (real redis-server behind the Upstash REST bridge)
   });
   afterAll(async () => {
     await redis?.stop();
+  });
+  // @upstash/ratelimit buckets by Date.now(): pin the clock mid-window so no test straddles a
+  // window boundary (only Date is faked; timers and I/O run for real).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-25T12:30:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it.skipIf(!hasRedis)('two API instances share one window per key and route class through Redis', async () => {
