@@ -6,8 +6,9 @@
 -- fall, not on every hold that comes and goes around the line.
 
 -- Micro-credits as the API shows credits (a JSON number).
+-- A pure expression with no SET clause, so the planner inlines it.
 create or replace function seaplane.ledger_credits(p_microcredits bigint) returns double precision
-language sql immutable set search_path = '' as $$
+language sql immutable as $$
   select p_microcredits::double precision / 1000000;
 $$;
 

@@ -1,34 +1,103 @@
 -- Two-phase holds. place: available -> held. post: held -> revenue (the actual cost, at most
 -- the hold) and held -> available (the rest). void/expire: held -> available. A hold resolves
 -- exactly once (hold_resolved_once); a late or duplicate post/void/expire is a no-op that
--- returns the current state.
+-- returns the current state. Placing takes the customer's ledger lock at its end (it takes
+-- available down); resolving takes only the hold's row lock (it gives available back through
+-- ledger_unfolded_credits), so settlements never queue behind an account's accepts.
 
--- The body of hold placement, for callers that already hold the customer's ledger lock
--- (generation_create). A customer who owes a receivable (a clawback shortfall) places no new
--- holds until it is paid. outcome: placed | insufficient_credits | receivable_outstanding.
-create or replace function seaplane.hold_place_locked(
-  l record, p_account_id uuid, p_amount bigint, p_generation_id uuid,
-  p_expires_at timestamptz, p_now timestamptz,
-  out outcome text, out hold_id uuid
+-- Placing a hold is two steps, so that the account's lock is held only at the very end of the
+-- caller's transaction (from the lock to the commit), as in a one-row UPDATE:
+--   1. seaplane.hold_prepare reads the balance without a lock and, when it suffices, inserts
+--      the hold and its transfer (available -> held);
+--   2. seaplane.hold_debit takes the account's lock and the amount from available in one UPDATE;
+--      it folds the unfolded credits in first when the cached balance alone does not cover the
+--      hold or enough of them have piled up. When a concurrent hold took the credits between the two steps it
+--      raises SE402; callers run both steps (and whatever they write between them) in one block
+--      that catches SE402, so nothing of a refused hold remains.
+-- A customer who owes a receivable (a clawback shortfall) places no new holds until it is paid.
+-- outcome: placed | insufficient_credits | receivable_outstanding (nothing written unless placed).
+create or replace function seaplane.hold_prepare(
+  p_account_id uuid, p_amount bigint, p_generation_id uuid, p_expires_at timestamptz, p_now timestamptz,
+  out outcome text, out hold_id uuid, out available_id bigint, out fold boolean
 ) language plpgsql set search_path = '' as $$
+declare
+  v_held bigint;
+  v_available bigint;
+  v_receivable bigint;
+  v_unfolded integer;
+  v_folded_sum bigint;
 begin
   if p_amount <= 0 then
     raise exception 'hold amount must be positive' using errcode = '22023';
   end if;
-  if l.receivable_balance < 0 then
+  select max(la.id) filter (where la.kind = 'customer_available'),
+         max(la.id) filter (where la.kind = 'customer_held'),
+         sum(la.balance) filter (where la.kind = 'customer_available'),
+         coalesce(sum(la.balance) filter (where la.kind = 'customer_receivable'), 0)
+  into available_id, v_held, v_available, v_receivable
+  from seaplane.ledger_accounts la
+  where la.account_id = p_account_id
+    and la.kind in ('customer_available', 'customer_held', 'customer_receivable');
+  select coalesce(sum(u.amount_microcredits), 0), count(*) into v_folded_sum, v_unfolded
+  from seaplane.ledger_unfolded_credits u where u.ledger_account_id = available_id;
+  v_available := v_available + v_folded_sum;
+  -- fold once enough credits have piled up, so that readers never sum many rows
+  fold := v_unfolded >= 64;
+  if available_id is null or v_held is null then
+    raise exception 'account % has no ledger accounts', p_account_id using errcode = 'P0002';
+  end if;
+  if v_receivable < 0 then
     outcome := 'receivable_outstanding';
     return;
   end if;
-  if l.available_balance < p_amount then
+  if v_available < p_amount then
     outcome := 'insufficient_credits';
     return;
   end if;
-  insert into seaplane.holds (account_id, amount_microcredits, generation_id, expires_at, created_at)
-  values (p_account_id, p_amount, p_generation_id, p_expires_at, p_now)
-  returning id into hold_id;
-  perform seaplane.ledger_transfer(l.available_id, l.held_id, p_amount, 'hold', hold_id, null, null, p_now);
-  perform seaplane.credit_alerts_check(p_account_id, l.available_balance - p_amount, p_now);
+  hold_id := gen_random_uuid();
+  with h as (
+    insert into seaplane.holds (id, account_id, amount_microcredits, generation_id, expires_at, created_at)
+    values (hold_id, p_account_id, p_amount, p_generation_id, p_expires_at, p_now)
+  )
+  insert into seaplane.ledger_transfers
+    (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind, hold_id, created_at)
+  values (available_id, v_held, p_amount, 'hold', hold_id, p_now);
   outcome := 'placed';
+end;
+$$;
+
+create or replace function seaplane.hold_debit(
+  p_account_id uuid, p_available_id bigint, p_amount bigint, p_fold boolean, p_now timestamptz
+) returns void
+language plpgsql set search_path = '' as $$
+declare
+  v_balance bigint;
+  v_folded bigint;
+begin
+  -- fast path: one statement takes the lock and the amount, as a one-row UPDATE would
+  update seaplane.ledger_accounts set balance = balance - p_amount
+  where id = p_available_id and balance >= p_amount and not p_fold
+  returning balance into v_balance;
+  if not found then
+    -- the cached balance does not cover the hold without the unfolded credits, or enough of them
+    -- have piled up (p_fold): fold them in under the lock first
+    select la.balance into v_balance from seaplane.ledger_accounts la
+    where la.id = p_available_id for no key update;
+    with f as (
+      delete from seaplane.ledger_unfolded_credits u where u.ledger_account_id = p_available_id
+      returning u.amount_microcredits
+    ) select sum(f.amount_microcredits) into v_folded from f;
+    v_balance := v_balance + coalesce(v_folded, 0);
+    if v_balance < p_amount then
+      raise exception 'insufficient credits: a concurrent hold took them' using errcode = 'SE402';
+    end if;
+    v_balance := v_balance - p_amount;
+    update seaplane.ledger_accounts set balance = v_balance where id = p_available_id;
+  end if;
+  if exists (select 1 from seaplane.credit_alert_thresholds t
+             where t.account_id = p_account_id and t.armed and t.threshold_microcredits > v_balance) then
+    perform seaplane.credit_alerts_check(p_account_id, v_balance, p_now);
+  end if;
 end;
 $$;
 
@@ -41,23 +110,33 @@ create or replace function api.hold_place(
 ) returns table (outcome text, hold_id uuid)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   r record;
 begin
-  l := seaplane.ledger_lock_customer(p_account_id);
-  r := seaplane.hold_place_locked(l, p_account_id, p_amount_microcredits, p_generation_id, p_expires_at, p_now);
+  begin
+    r := seaplane.hold_prepare(p_account_id, p_amount_microcredits, p_generation_id, p_expires_at, p_now);
+    if r.outcome = 'placed' then
+      perform seaplane.hold_debit(p_account_id, r.available_id, p_amount_microcredits, r.fold, p_now);
+    end if;
+  exception when sqlstate 'SE402' then
+    return query select 'insufficient_credits'::text, null::uuid;
+    return;
+  end;
   return query select r.outcome, r.hold_id;
 end;
 $$;
 
--- Resolves a pending hold; the caller holds the customer's ledger lock. p_state: posted |
--- voided | expired. outcome: resolved | noop (already resolved; state is the current one).
-create or replace function seaplane.hold_resolve_locked(
-  l record, p_hold_id uuid, p_state text, p_post_amount bigint, p_now timestamptz,
+-- Resolves a pending hold under its row lock; the customer's ledger lock is not needed.
+-- p_state: posted | voided | expired. outcome: resolved | noop (already resolved; state is the
+-- current one).
+create or replace function seaplane.hold_resolve(
+  p_hold_id uuid, p_state text, p_post_amount bigint, p_now timestamptz,
   out outcome text, out state text, out posted_microcredits bigint
 ) language plpgsql set search_path = '' as $$
 declare
   h seaplane.holds%rowtype;
+  v_available bigint;
+  v_held bigint;
+  v_revenue bigint;
   v_post bigint := 0;
 begin
   select * into h from seaplane.holds where id = p_hold_id for update;
@@ -70,15 +149,26 @@ begin
   end if;
   if p_state = 'posted' then
     v_post := least(greatest(coalesce(p_post_amount, 0), 0), h.amount_microcredits);
-    if v_post > 0 then
-      perform seaplane.ledger_transfer(l.held_id, seaplane.ledger_system_account('revenue'), v_post,
-                                       'post', h.id, null, null, p_now);
-    end if;
   end if;
-  if h.amount_microcredits - v_post > 0 then
-    perform seaplane.ledger_transfer(l.held_id, l.available_id, h.amount_microcredits - v_post,
-                                     'release', h.id, null, null, p_now);
-  end if;
+  select max(la.id) filter (where la.kind = 'customer_available'),
+         max(la.id) filter (where la.kind = 'customer_held'),
+         max(la.id) filter (where la.kind = 'revenue')
+  into v_available, v_held, v_revenue
+  from seaplane.ledger_accounts la
+  where (la.account_id = h.account_id and la.kind in ('customer_available', 'customer_held'))
+     or (la.account_id is null and la.kind = 'revenue');
+  -- held -> revenue (the cost) and held -> available (the rest, recorded in
+  -- ledger_unfolded_credits for the next holder of the account's lock to fold in)
+  with t as (
+    insert into seaplane.ledger_transfers
+      (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind, hold_id, created_at)
+    select v_held, x.credit, x.amount, x.kind, h.id, p_now
+    from (values (v_revenue, v_post, 'post'), (v_available, h.amount_microcredits - v_post, 'release')) x (credit, amount, kind)
+    where x.amount > 0
+    returning id, kind, credit_ledger_account_id, amount_microcredits
+  )
+  insert into seaplane.ledger_unfolded_credits (ledger_account_id, transfer_id, amount_microcredits)
+  select t.credit_ledger_account_id, t.id, t.amount_microcredits from t where t.kind = 'release';
   update seaplane.holds set
     state = p_state,
     posted_microcredits = case when p_state = 'posted' then v_post end,
@@ -89,20 +179,6 @@ begin
 end;
 $$;
 
--- The account a hold belongs to; an unknown hold is an error (callers pass ids they were given).
-create or replace function seaplane.hold_account(p_hold_id uuid) returns uuid
-language plpgsql stable set search_path = '' as $$
-declare
-  v uuid;
-begin
-  select h.account_id into v from seaplane.holds h where h.id = p_hold_id;
-  if v is null then
-    raise exception 'hold % not found', p_hold_id using errcode = 'P0002';
-  end if;
-  return v;
-end;
-$$;
-
 create or replace function api.hold_post(
   p_hold_id uuid,
   p_amount_microcredits bigint,
@@ -110,11 +186,9 @@ create or replace function api.hold_post(
 ) returns table (outcome text, state text, posted_microcredits bigint)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   r record;
 begin
-  l := seaplane.ledger_lock_customer(seaplane.hold_account(p_hold_id));
-  r := seaplane.hold_resolve_locked(l, p_hold_id, 'posted', p_amount_microcredits, p_now);
+  r := seaplane.hold_resolve(p_hold_id, 'posted', p_amount_microcredits, p_now);
   return query select r.outcome, r.state, r.posted_microcredits;
 end;
 $$;
@@ -125,17 +199,15 @@ create or replace function api.hold_void(
 ) returns table (outcome text, state text, posted_microcredits bigint)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   r record;
 begin
-  l := seaplane.ledger_lock_customer(seaplane.hold_account(p_hold_id));
-  r := seaplane.hold_resolve_locked(l, p_hold_id, 'voided', null, p_now);
+  r := seaplane.hold_resolve(p_hold_id, 'voided', null, p_now);
   return query select r.outcome, r.state, r.posted_microcredits;
 end;
 $$;
 
 -- api.holds_expire: the worker's cron task. Resolves pending holds past expires_at, locking
--- in the global order (ledger rows, generation, hold). A hold whose generation is still open
+-- in the global order (generation, hold). A hold whose generation is still open
 -- expires only when that generation is past its deadline and no attempt holds a live lease
 -- (an attempt that may still be running keeps its hold: it may yet succeed and be charged);
 -- the generation then fails with BSE3004 and is refunded. Holds wait until the next run.
@@ -147,7 +219,6 @@ create or replace function api.holds_expire(
 language plpgsql security definer set search_path = '' as $$
 declare
   c record;
-  l record;
   g seaplane.generations%rowtype;
   r record;
 begin
@@ -157,7 +228,6 @@ begin
     order by h.expires_at, h.id
     limit p_limit
   loop
-    l := seaplane.ledger_lock_customer(c.account_id);
     g := null;
     if c.generation_id is not null then
       select * into g from seaplane.generations x where x.id = c.generation_id for update;
@@ -171,9 +241,9 @@ begin
       return next;
       continue;
     end if;
-    r := seaplane.hold_resolve_locked(l, c.id, 'expired', null, p_now);
+    r := seaplane.hold_resolve(c.id, 'expired', null, p_now);
     if r.outcome = 'resolved' and g.id is not null and g.status in ('pending', 'processing') then
-      perform seaplane.generation_fail_locked(l, g, 'BSE3004',
+      perform seaplane.generation_fail_locked(g, 'BSE3004',
         'The generation did not finish before its deadline.', p_now);
     end if;
     hold_id := c.id; outcome := case when r.outcome = 'resolved' then 'expired' else 'noop' end;

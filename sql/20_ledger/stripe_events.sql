@@ -20,10 +20,12 @@
 
 -- The account a subscription fact is about: named in its metadata, or known by customer id.
 create or replace function seaplane.stripe_fact_account(p_fact jsonb) returns uuid
-language sql stable set search_path = '' as $$
-  select coalesce(
+language plpgsql stable set search_path = '' as $$
+begin
+  return coalesce(
     (select a.id from seaplane.accounts a where a.id = (p_fact ->> 'account_id')::uuid),
     (select a.id from seaplane.accounts a where a.stripe_customer_id = p_fact ->> 'customer'));
+end;
 $$;
 
 -- Refunds and disputes claw back in proportion to the money returned, never more in total

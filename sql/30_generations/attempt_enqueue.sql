@@ -49,9 +49,9 @@ end;
 $$;
 
 -- The stable code for each provider error class; src/api/errors.ts lists the same codes and a
--- test proves the two agree.
+-- test proves the two agree. A pure expression with no SET clause, so the planner inlines it.
 create or replace function seaplane.provider_error_code(p_error_class text) returns text
-language sql immutable set search_path = '' as $$
+language sql immutable as $$
   select case p_error_class
     when 'rate_limited' then 'BSE3101'
     when 'provider_unavailable' then 'BSE3102'
@@ -70,9 +70,11 @@ $$;
 create or replace function seaplane.outbox_write(
   p_account_id uuid, p_event text, p_data jsonb, p_now timestamptz
 ) returns void
-language sql set search_path = '' as $$
+language plpgsql set search_path = '' as $$
+begin
   insert into seaplane.outbox_events (account_id, event, payload, created_at)
   values (p_account_id, p_event, p_data, p_now);
+end;
 $$;
 
 -- api.attempts_wake: tells idle dispatchers that attempts are due (LISTEN seaplane_attempts). The

@@ -16,14 +16,12 @@ create or replace function api.attempt_fail(
 ) returns table (outcome text, next_attempt_id uuid, generation_status text)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   g seaplane.generations%rowtype;
   a seaplane.attempts%rowtype;
   v_retryable boolean := p_error_class in ('rate_limited', 'provider_unavailable', 'timeout', 'malformed_response');
   v_next uuid;
   v_next_index integer;
 begin
-  l := seaplane.ledger_lock_customer((select x.account_id from seaplane.attempts x where x.id = p_attempt_id));
   select * into g from seaplane.generations
   where id = (select x.generation_id from seaplane.attempts x where x.id = p_attempt_id) for update;
   select * into a from seaplane.attempts where id = p_attempt_id for update;
@@ -43,7 +41,7 @@ begin
   end if;
 
   if p_error_class in ('bad_request', 'moderation') then
-    perform seaplane.generation_fail_locked(l, g,
+    perform seaplane.generation_fail_locked(g,
       case p_error_class when 'moderation' then 'BSE3002' else 'BSE3003' end,
       case p_error_class when 'moderation' then 'The request was rejected by content moderation: '
                          else 'The provider rejected the request: ' end || left(p_error_message, 500),
@@ -59,7 +57,7 @@ begin
       g.routing -> 'raw_model_ids' ->> v_next_index, a.region, p_now, p_now);
     return query select 'failover'::text, v_next, g.status;
   else
-    perform seaplane.generation_fail_locked(l, g, 'BSE3001',
+    perform seaplane.generation_fail_locked(g, 'BSE3001',
       'Every provider in the order failed: ' || array_to_string(g.provider_order, ', '), p_now);
     return query select 'failed'::text, null::uuid, 'failed'::text;
   end if;

@@ -1,5 +1,5 @@
--- Settling attempts. Locks in the global order: the customer's ledger rows, the generation,
--- the attempt. A late or duplicate report is a no-op.
+-- Settling attempts. Locks in the global order: the generation, the attempt, the hold (the
+-- customer's ledger lock is not needed to resolve a hold). A late or duplicate report is a no-op.
 
 -- api.attempt_succeed: the provider's outputs are stored; the attempt and the generation
 -- succeed and the hold is posted at the serving provider's price (never above the hold).
@@ -15,12 +15,10 @@ create or replace function api.attempt_succeed(
 ) returns table (outcome text, charged_microcredits bigint)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   g seaplane.generations%rowtype;
   a seaplane.attempts%rowtype;
   r record;
 begin
-  l := seaplane.ledger_lock_customer((select x.account_id from seaplane.attempts x where x.id = p_attempt_id));
   select * into g from seaplane.generations
   where id = (select x.generation_id from seaplane.attempts x where x.id = p_attempt_id) for update;
   select * into a from seaplane.attempts where id = p_attempt_id for update;
@@ -40,7 +38,7 @@ begin
     latency_ms = (extract(epoch from (p_now - a.submitted_at)) * 1000)::integer,
     cost_microcredits = p_cost_microcredits
   where id = a.id;
-  r := seaplane.hold_resolve_locked(l, g.hold_id, 'posted', p_cost_microcredits, p_now);
+  r := seaplane.hold_resolve(g.hold_id, 'posted', p_cost_microcredits, p_now);
   update seaplane.generations set
     status = 'succeeded', provider_used = a.provider, output_keys = p_output_keys,
     completed_at = p_now, cost_charged_microcredits = r.posted_microcredits, predict_ms = p_predict_ms
@@ -53,16 +51,16 @@ begin
 end;
 $$;
 
--- Fails a generation whose ledger rows and row the caller has locked: voids the hold, records
--- the error and the per-provider errors, writes generation.failed.
+-- Fails a generation the caller has locked: voids the hold, records the error and the
+-- per-provider errors, writes generation.failed.
 create or replace function seaplane.generation_fail_locked(
-  l record, g seaplane.generations, p_error_code text, p_error_message text, p_now timestamptz
+  g seaplane.generations, p_error_code text, p_error_message text, p_now timestamptz
 ) returns void
 language plpgsql set search_path = '' as $$
 declare
   v_provider_errors jsonb;
 begin
-  perform seaplane.hold_resolve_locked(l, g.hold_id, 'voided', null, p_now);
+  perform seaplane.hold_resolve(g.hold_id, 'voided', null, p_now);
   select coalesce(jsonb_agg(jsonb_build_object(
       'provider', x.provider, 'code', seaplane.provider_error_code(x.error_class),
       'type', x.error_class, 'message', x.error_message,

@@ -86,10 +86,12 @@ $$;
 
 create or replace function seaplane.attempt_schedule_poll(p_attempt_id uuid, p_delay_ms integer, p_now timestamptz)
 returns void
-language sql set search_path = '' as $$
-  select graphile_worker.add_job('attempt_poll', json_build_object('attempt_id', p_attempt_id),
+language plpgsql set search_path = '' as $$
+begin
+  perform graphile_worker.add_job('attempt_poll', json_build_object('attempt_id', p_attempt_id),
     run_at => p_now + make_interval(secs => greatest(p_delay_ms, 0) / 1000.0), max_attempts => 5,
     job_key => 'attempt_poll:' || p_attempt_id::text);
+end;
 $$;
 
 -- api.attempt_poll_claim: a running attempt is due a status check; extends its lease and

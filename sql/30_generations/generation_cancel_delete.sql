@@ -1,17 +1,17 @@
 -- Cancel and delete, on behalf of an account (another account's id is simply not found).
 
--- Cancels a generation the caller has locked (ledger rows, then the generation): voids the
+-- Cancels a generation the caller has locked: voids the
 -- hold, cancels open attempts, and enqueues the provider cancel for attempts a provider is
 -- running when that provider has a cancel API. Returns whether a provider cancel was sent.
 create or replace function seaplane.generation_cancel_locked(
-  l record, g seaplane.generations, p_providers_with_cancel text[], p_now timestamptz
+  g seaplane.generations, p_providers_with_cancel text[], p_now timestamptz
 ) returns boolean
 language plpgsql set search_path = '' as $$
 declare
   a record;
   v_cancel_sent boolean := false;
 begin
-  perform seaplane.hold_resolve_locked(l, g.hold_id, 'voided', null, p_now);
+  perform seaplane.hold_resolve(g.hold_id, 'voided', null, p_now);
   for a in
     select * from seaplane.attempts
     where generation_id = g.id and state in ('queued', 'submitted', 'running')
@@ -46,7 +46,6 @@ create or replace function api.generation_cancel(
 ) returns table (outcome text, generation_status text, provider_cancel_sent boolean, credits_refunded boolean)
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   g seaplane.generations%rowtype;
   v_sent boolean;
 begin
@@ -55,7 +54,6 @@ begin
     return query select 'not_found'::text, null::text, false, false;
     return;
   end if;
-  l := seaplane.ledger_lock_customer(p_account_id);
   select * into g from seaplane.generations where id = p_generation_id for update;
   if not found then
     return query select 'not_found'::text, null::text, false, false;
@@ -65,7 +63,7 @@ begin
     return query select 'not_cancelable'::text, g.status, false, false;
     return;
   end if;
-  v_sent := seaplane.generation_cancel_locked(l, g, p_providers_with_cancel, p_now);
+  v_sent := seaplane.generation_cancel_locked(g, p_providers_with_cancel, p_now);
   return query select 'canceled'::text, 'canceled'::text, v_sent, true;
 end;
 $$;
@@ -81,7 +79,6 @@ create or replace function api.generation_delete(
 ) returns table (outcome text, output_keys text[])
 language plpgsql security definer set search_path = '' as $$
 declare
-  l record;
   g seaplane.generations%rowtype;
 begin
   perform 1 from seaplane.generations where id = p_generation_id and account_id = p_account_id;
@@ -89,14 +86,13 @@ begin
     return query select 'not_found'::text, null::text[];
     return;
   end if;
-  l := seaplane.ledger_lock_customer(p_account_id);
   select * into g from seaplane.generations where id = p_generation_id for update;
   if not found then
     return query select 'not_found'::text, null::text[];
     return;
   end if;
   if g.status in ('pending', 'processing') then
-    perform seaplane.generation_cancel_locked(l, g, p_providers_with_cancel, p_now);
+    perform seaplane.generation_cancel_locked(g, p_providers_with_cancel, p_now);
   end if;
   delete from seaplane.generations where id = g.id;
   return query select 'deleted'::text, coalesce(g.output_keys, '{}'::text[]);

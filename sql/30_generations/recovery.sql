@@ -1,5 +1,5 @@
 -- Crash recovery and deadlines, run by every worker's reaper loop (src/worker/reaper.ts). Each
--- function takes a bounded batch, locks in the global order (ledger, generation, attempt), skips
+-- function takes a bounded batch, locks in the global order (generation, attempt, hold), skips
 -- rows another reaper holds, and rechecks its condition after locking, so reapers on many worker
 -- processes can run at once. graphile-worker's own 4-hour job lock is never relied on.
 
@@ -12,7 +12,6 @@ create or replace function api.generations_expire_due(
 language plpgsql security definer set search_path = '' as $$
 declare
   r record;
-  l record;
   g seaplane.generations%rowtype;
   v_count integer := 0;
 begin
@@ -21,7 +20,6 @@ begin
     where status in ('pending', 'processing') and deadline_at <= p_now
     order by deadline_at limit p_limit
   loop
-    l := seaplane.ledger_lock_customer(r.account_id);
     select * into g from seaplane.generations where id = r.id for update skip locked;
     continue when not found or g.status not in ('pending', 'processing') or g.deadline_at > p_now;
     update seaplane.attempts set
@@ -30,7 +28,7 @@ begin
     where generation_id = g.id and state in ('queued', 'submitted', 'running');
     perform graphile_worker.add_job('attempt_cancel', json_build_object('attempt_id', x.id), max_attempts => 3)
     from seaplane.attempts x where x.generation_id = g.id and x.provider_job_id is not null and x.finished_at = p_now;
-    perform seaplane.generation_fail_locked(l, g, 'BSE3004',
+    perform seaplane.generation_fail_locked(g, 'BSE3004',
       'The generation did not finish before its deadline (' || to_char(g.deadline_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')', p_now);
     v_count := v_count + 1;
   end loop;

@@ -15,8 +15,14 @@ join seaplane.ledger_accounts la
 -- recent entries (newest first, at most 5).
 create or replace view api.ledger_accounts_overview_v as
 select a.id as account_id, a.name,
-  coalesce(av.balance, 0) as available_microcredits,
-  coalesce(he.balance, 0) as held_microcredits,
+  -- the cached balance plus the credits not yet folded into it (as seaplane.available_balance;
+  -- inline, since a view's callers may not execute our internal functions)
+  (select coalesce(sum(la.balance + coalesce((select sum(u.amount_microcredits)
+     from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id), 0)), 0)
+   from seaplane.ledger_accounts la where la.account_id = a.id and la.kind = 'customer_available')::bigint
+    as available_microcredits,
+  (select coalesce(sum(h.amount_microcredits), 0) from seaplane.holds h
+   where h.account_id = a.id and h.state = 'pending')::bigint as held_microcredits,
   -coalesce(re.balance, 0) as owed_microcredits,
   (select count(*) from seaplane.holds h where h.account_id = a.id and h.state = 'pending') as pending_holds,
   (select min(h.expires_at) from seaplane.holds h where h.account_id = a.id and h.state = 'pending') as next_hold_expires_at,
@@ -27,8 +33,6 @@ select a.id as account_id, a.name,
    from (select * from api.ledger_entries_v x where x.account_id = a.id order by x.transfer_id desc limit 5) e)
     as recent_entries
 from seaplane.accounts a
-left join seaplane.ledger_accounts av on av.account_id = a.id and av.kind = 'customer_available'
-left join seaplane.ledger_accounts he on he.account_id = a.id and he.kind = 'customer_held'
 left join seaplane.ledger_accounts re on re.account_id = a.id and re.kind = 'customer_receivable';
 
 -- Every ledger account's balance derived from the journal, system accounts included (their

@@ -62,8 +62,7 @@ language sql stable security definer set search_path = '' as $$
   select jsonb_build_object(
     'account_id', p_account_id::text,
     'usage_period_days', p_days,
-    'usage_credit_balance', coalesce((select la.balance from seaplane.ledger_accounts la
-       where la.account_id = p_account_id and la.kind = 'customer_available'), 0) / 1000000.0,
+    'usage_credit_balance', coalesce(seaplane.available_balance(p_account_id), 0) / 1000000.0,
     'usage_total_requests', (select count(*) from req),
     'usage_total_success', (select count(*) from req where http_status < 400),
     'usage_total_client_errors', (select count(*) from req where http_status between 400 and 499),

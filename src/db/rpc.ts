@@ -2,22 +2,47 @@
 // rpc(). The function name and argument names come from the generated ApiFunctions type and
 // the SQL casts from API_ARG_TYPES, never from input; values are always bound parameters.
 import { type Kysely, sql } from 'kysely';
+import { preparingPool } from './kysely.ts';
 import { API_ARG_TYPES, type ApiFunctions } from './schema.gen.ts';
 
 export type FnName = keyof ApiFunctions;
 export type FnArgs<N extends FnName> = ApiFunctions[N]['args'];
 export type FnRow<N extends FnName> = ApiFunctions[N]['row'];
 
-// biome-ignore lint: any database type works for a function call
-export async function rpc<N extends FnName>(db: Kysely<any>, name: N, args: FnArgs<N>): Promise<FnRow<N>[]> {
-  const params = Object.entries(args as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => {
+/** The statement text per function and argument list, and its prepared statement's name. */
+const statements = new Map<string, { name: string; text: string }>();
+
+function statementFor(name: string, keys: string[]): { name: string; text: string } {
+  const id = `${name}(${keys.join(',')})`;
+  let st = statements.get(id);
+  if (st === undefined) {
+    const params = keys.map((k, i) => {
       const type = API_ARG_TYPES[`${name}.${k}`];
       if (type === undefined) throw new Error(`api.${name} has no argument ${k}`);
-      const value = (type === 'jsonb' || type === 'json') && v !== null ? JSON.stringify(v) : v;
-      return sql`${sql.id(k)} => ${value}::${sql.raw(type)}`;
+      return `"${k}" => $${i + 1}::${type}`;
     });
+    st = { name: `seaplane_rpc_${statements.size}`, text: `select * from "api"."${name}"(${params.join(', ')})` };
+    statements.set(id, st);
+  }
+  return st;
+}
+
+// biome-ignore lint: any database type works for a function call
+export async function rpc<N extends FnName>(db: Kysely<any>, name: N, args: FnArgs<N>): Promise<FnRow<N>[]> {
+  const entries = Object.entries(args as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const values = entries.map(([k, v]) => {
+    const type = API_ARG_TYPES[`${name}.${k}`];
+    if (type === undefined) throw new Error(`api.${name} has no argument ${k}`);
+    return (type === 'jsonb' || type === 'json') && v !== null ? JSON.stringify(v) : v;
+  });
+  const pool = preparingPool(db);
+  if (pool !== undefined) {
+    // a named statement: parsed and planned once per connection (identifiers come from the
+    // generated types above, never from input)
+    const st = statementFor(name, entries.map(([k]) => k));
+    return (await pool.query({ name: st.name, text: st.text, values })).rows as FnRow<N>[];
+  }
+  const params = entries.map(([k], i) => sql`${sql.id(k)} => ${values[i]}::${sql.raw(API_ARG_TYPES[`${name}.${k}`] as string)}`);
   const result = await sql<FnRow<N>>`select * from ${sql.id('api', name)}(${sql.join(params)})`.execute(db);
   return result.rows;
 }

@@ -54,6 +54,49 @@ describe('races on one account', () => {
     expect(results.filter((r) => r.outcome === 'placed')).toHaveLength(10);
     expect(results.filter((r) => r.outcome === 'insufficient_credits')).toHaveLength(90);
     expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 10 * C });
+    // the 90 refused holds passed the unlocked check, wrote their hold, then found the credits
+    // gone under the lock (SE402): their block rolled back, so nothing of them remains
+    const holds = await sql<{ n: number }>`select count(*)::int as n from seaplane.holds where account_id = ${a}`.execute(t.db);
+    expect(holds.rows[0]?.n).toBe(10);
+    await expectLedgerSound(t.db);
+  });
+
+  it("resolving a hold does not wait for the account's ledger lock; the credit it returns is visible at once and folded by the next hold", async () => {
+    const a = await newAccount(t.db, 100 * C);
+    const holdIds: string[] = [];
+    for (let i = 0; i < 70; i++) holdIds.push((await placeHold(t.db, a, 1 * C)).hold_id as string);
+    // the account's lock as a hold, a grant or a clawback takes it, held for the whole test
+    const locker = await t.pool.connect();
+    await locker.query('begin');
+    await locker.query(`select 1 from seaplane.ledger_accounts where account_id = $1 and kind = 'customer_available' for no key update`, [a]);
+    try {
+      for (const h of holdIds) {
+        expect((await rpcOne(wdb, 'hold_post', { p_hold_id: h, p_amount_microcredits: C / 4, p_now: at(1) })).outcome).toBe('resolved');
+      }
+      expect(await balances(t.db, a)).toMatchObject({ available: 30 * C + 70 * (C - C / 4), held: 0 });
+      const unfolded = await sql<{ n: number }>`select count(*)::int as n from seaplane.ledger_unfolded_credits`.execute(t.db);
+      expect(unfolded.rows[0]?.n).toBe(70);
+    } finally {
+      await locker.query('commit');
+      locker.release();
+    }
+    // 70 unfolded credits are past the fold threshold: the next hold folds them into the cache
+    expect((await placeHold(t.db, a, 1 * C)).outcome).toBe('placed');
+    const after = await sql<{ n: number; cached: string }>`
+      select (select count(*)::int from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id) as n, la.balance::text as cached
+      from seaplane.ledger_accounts la where la.account_id = ${a} and la.kind = 'customer_available'`.execute(t.db);
+    expect(after.rows[0]).toEqual({ n: 0, cached: String(30 * C + 70 * (C - C / 4) - C) });
+    await expectLedgerSound(t.db);
+  });
+
+  it('a hold the cached balance cannot cover folds the unfolded credits first and is placed', async () => {
+    const a = await newAccount(t.db, 2 * C);
+    const h = (await placeHold(t.db, a, 2 * C)).hold_id as string;
+    await rpcOne(t.db, 'hold_void', { p_hold_id: h, p_now: at(1) });
+    // cached 0, one unfolded credit of 2: only the fold makes the second hold possible
+    expect((await placeHold(t.db, a, 2 * C)).outcome).toBe('placed');
+    expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 2 * C });
+    expect((await placeHold(t.db, a, 1)).outcome).toBe('insufficient_credits');
     await expectLedgerSound(t.db);
   });
 

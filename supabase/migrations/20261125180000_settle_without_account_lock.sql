@@ -1,0 +1,31 @@
+-- 20261125180000_settle_without_account_lock
+-- What: resolving a hold (post, void, expire) no longer takes the customer's ledger lock.
+--   * The credit a resolution gives back to `available` (the unposted rest of the hold) is
+--     journaled at once and recorded in ledger_unfolded_credits; whoever next takes the
+--     account's ledger lock folds those rows into the cached available balance.
+--   * The `held` ledger account is no longer cached: its balance is the sum of the account's
+--     pending holds (and the journal; the reconciliation view proves both agree).
+-- Why: every accept and every settlement of one account used to serialize on the account's
+--   available row through a commit flush, so one busy account topped out near 600 hold+post
+--   pairs/s. Only movements that can take `available` down need that lock: a credit that is
+--   applied late only makes the cached balance look lower, never lets it go negative.
+--   Readers add the unfolded rows (seaplane.available_balance).
+
+create table seaplane.ledger_unfolded_credits (
+  ledger_account_id bigint not null references seaplane.ledger_accounts (id),
+  transfer_id bigint not null,
+  amount_microcredits bigint not null,
+  constraint unfolded_amount_positive check (amount_microcredits > 0),
+  primary key (ledger_account_id, transfer_id)
+);
+alter table seaplane.ledger_unfolded_credits enable row level security;
+
+-- The held balance is derived from pending holds from now on.
+alter table seaplane.ledger_accounts drop constraint system_balance_not_cached;
+update seaplane.ledger_accounts set balance = 0 where kind = 'customer_held';
+alter table seaplane.ledger_accounts
+  add constraint balance_cached_only_for_available_and_receivable
+  check (kind in ('customer_available', 'customer_receivable') or balance = 0);
+
+create index holds_pending_account_idx on seaplane.holds (account_id) include (amount_microcredits)
+  where state = 'pending';
