@@ -55,7 +55,8 @@ export async function createEdgeApp(env: Env) {
   // Few connections per isolate: the pooler multiplexes them; many isolates run at once.
   const pool = createPool(edgeDatabaseUrl(env), { max: Number(env.EDGE_DB_POOL_MAX ?? 3), applicationName: `seaplane-edge-${config.region}` });
   const store = await edgeStore(env, config.publicUrl);
-  const db = createDb(pool);
+  // the pooler (transaction mode) does not keep a connection's prepared statements
+  const db = createDb(pool, { preparedStatements: false });
   const stripe = stripeConfigFromEnv(env, Stripe);
   const app = createApp({
     db, store, region: config.region, apiKeyPrefix: config.apiKeyPrefix, clock: () => new Date(),

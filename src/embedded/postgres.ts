@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   /** Test clusters trade durability for speed (fsync off). */
   durable?: boolean;
   log?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), for benchmarks and diagnostics. */
+  settings?: Record<string, string>;
 }
 
 export interface RunningPostgres {
@@ -62,6 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const log = options.log ?? (() => {});
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=300'];
   if (options.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

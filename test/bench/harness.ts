@@ -11,7 +11,9 @@ import { freePort } from '../../src/lib/net.ts';
 export async function withBenchDatabase<T>(fn: (databaseUrl: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'seaplane-bench-'));
   // durable commits, as production would run
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), durable: true });
+  // BENCH_PG_SETTINGS='shared_preload_libraries=pg_stat_statements,...' for diagnostics
+  const settings = Object.fromEntries((process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), durable: true, settings });
   try {
     const admin = createPool(server.url, { max: 1 });
     await admin.query('create database bench');
