@@ -25,22 +25,20 @@ declare
   v_available bigint;
   v_receivable bigint;
   v_unfolded integer;
-  v_folded_sum bigint;
 begin
   if p_amount <= 0 then
     raise exception 'hold amount must be positive' using errcode = '22023';
   end if;
-  select max(la.id) filter (where la.kind = 'customer_available'),
-         max(la.id) filter (where la.kind = 'customer_held'),
-         sum(la.balance) filter (where la.kind = 'customer_available'),
-         coalesce(sum(la.balance) filter (where la.kind = 'customer_receivable'), 0)
-  into available_id, v_held, v_available, v_receivable
-  from seaplane.ledger_accounts la
-  where la.account_id = p_account_id
-    and la.kind in ('customer_available', 'customer_held', 'customer_receivable');
-  select coalesce(sum(u.amount_microcredits), 0), count(*) into v_folded_sum, v_unfolded
-  from seaplane.ledger_unfolded_credits u where u.ledger_account_id = available_id;
-  v_available := v_available + v_folded_sum;
+  select av.id, av.balance + u.total, he.id, coalesce(re.balance, 0), u.n
+  into available_id, v_available, v_held, v_receivable, v_unfolded
+  from seaplane.ledger_accounts av
+  join seaplane.ledger_accounts he on he.account_id = av.account_id and he.kind = 'customer_held'
+  left join seaplane.ledger_accounts re on re.account_id = av.account_id and re.kind = 'customer_receivable'
+  cross join lateral (
+    select coalesce(sum(x.amount_microcredits), 0) as total, count(*)::integer as n
+    from seaplane.ledger_unfolded_credits x where x.ledger_account_id = av.id
+  ) u
+  where av.account_id = p_account_id and av.kind = 'customer_available';
   -- fold once enough credits have piled up, so that readers never sum many rows
   fold := v_unfolded >= 64;
   if available_id is null or v_held is null then
@@ -73,11 +71,14 @@ language plpgsql set search_path = '' as $$
 declare
   v_balance bigint;
   v_folded bigint;
+  v_alert boolean;
 begin
   -- fast path: one statement takes the lock and the amount, as a one-row UPDATE would
   update seaplane.ledger_accounts set balance = balance - p_amount
   where id = p_available_id and balance >= p_amount and not p_fold
-  returning balance into v_balance;
+  returning balance, exists (select 1 from seaplane.credit_alert_thresholds t
+    where t.account_id = p_account_id and t.armed and t.threshold_microcredits > balance)
+  into v_balance, v_alert;
   if not found then
     -- the cached balance does not cover the hold without the unfolded credits, or enough of them
     -- have piled up (p_fold): fold them in under the lock first
@@ -93,9 +94,10 @@ begin
     end if;
     v_balance := v_balance - p_amount;
     update seaplane.ledger_accounts set balance = v_balance where id = p_available_id;
+    v_alert := exists (select 1 from seaplane.credit_alert_thresholds t
+                       where t.account_id = p_account_id and t.armed and t.threshold_microcredits > v_balance);
   end if;
-  if exists (select 1 from seaplane.credit_alert_thresholds t
-             where t.account_id = p_account_id and t.armed and t.threshold_microcredits > v_balance) then
+  if v_alert then
     perform seaplane.credit_alerts_check(p_account_id, v_balance, p_now);
   end if;
 end;
@@ -133,13 +135,16 @@ create or replace function seaplane.hold_resolve(
   out outcome text, out state text, out posted_microcredits bigint
 ) language plpgsql set search_path = '' as $$
 declare
-  h seaplane.holds%rowtype;
-  v_available bigint;
-  v_held bigint;
-  v_revenue bigint;
+  h record;
   v_post bigint := 0;
 begin
-  select * into h from seaplane.holds where id = p_hold_id for update;
+  -- the hold, locked, with the ledger accounts its resolution moves credits between
+  select x.id, x.account_id, x.amount_microcredits, x.state, x.posted_microcredits,
+    (select la.id from seaplane.ledger_accounts la where la.account_id = x.account_id and la.kind = 'customer_available') as available_id,
+    (select la.id from seaplane.ledger_accounts la where la.account_id = x.account_id and la.kind = 'customer_held') as held_id,
+    (select la.id from seaplane.ledger_accounts la where la.account_id is null and la.kind = 'revenue') as revenue_id
+  into h
+  from seaplane.holds x where x.id = p_hold_id for update of x;
   if not found then
     raise exception 'hold % not found', p_hold_id using errcode = 'P0002';
   end if;
@@ -150,20 +155,13 @@ begin
   if p_state = 'posted' then
     v_post := least(greatest(coalesce(p_post_amount, 0), 0), h.amount_microcredits);
   end if;
-  select max(la.id) filter (where la.kind = 'customer_available'),
-         max(la.id) filter (where la.kind = 'customer_held'),
-         max(la.id) filter (where la.kind = 'revenue')
-  into v_available, v_held, v_revenue
-  from seaplane.ledger_accounts la
-  where (la.account_id = h.account_id and la.kind in ('customer_available', 'customer_held'))
-     or (la.account_id is null and la.kind = 'revenue');
   -- held -> revenue (the cost) and held -> available (the rest, recorded in
   -- ledger_unfolded_credits for the next holder of the account's lock to fold in)
   with t as (
     insert into seaplane.ledger_transfers
       (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind, hold_id, created_at)
-    select v_held, x.credit, x.amount, x.kind, h.id, p_now
-    from (values (v_revenue, v_post, 'post'), (v_available, h.amount_microcredits - v_post, 'release')) x (credit, amount, kind)
+    select h.held_id, x.credit, x.amount, x.kind, h.id, p_now
+    from (values (h.revenue_id, v_post, 'post'), (h.available_id, h.amount_microcredits - v_post, 'release')) x (credit, amount, kind)
     where x.amount > 0
     returning id, kind, credit_ledger_account_id, amount_microcredits
   )

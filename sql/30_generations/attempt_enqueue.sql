@@ -20,7 +20,9 @@ $$;
 -- api.attempts_dispatch: due, undispatched attempts become attempt_run jobs, up to p_limit at a
 -- time, in one add_jobs call (one NOTIFY). Rows another dispatcher holds are skipped, so every
 -- worker process may dispatch. The job key keeps one job per attempt even when the reaper makes
--- an attempt due again. Returns how many were dispatched.
+-- an attempt due again. Returns how many were dispatched. Commits asynchronously: a dispatch
+-- lost in a crash leaves its attempts undispatched (and its jobs unwritten), so they are simply
+-- dispatched again.
 create or replace function api.attempts_dispatch(
   p_limit integer default 200,
   p_now timestamptz default now()
@@ -43,6 +45,7 @@ begin
   if v_specs is null then
     return 0;
   end if;
+  perform pg_catalog.set_config('synchronous_commit', 'off', true);
   perform graphile_worker.add_jobs(v_specs);
   return cardinality(v_specs);
 end;

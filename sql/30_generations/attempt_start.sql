@@ -1,5 +1,9 @@
 -- api.attempt_start: queued -> submitted, taking a lease, just before the provider is called.
 -- The first start moves the generation pending -> processing (generation.started).
+-- It commits asynchronously (no wait for the WAL flush): if a crash loses it, the attempt is
+-- back to queued and dispatched, and api.attempts_requeue_stale runs it again, exactly what the
+-- reaper does for a submitted attempt whose lease ran out. Money and terminal states
+-- (attempt_succeed, attempt_fail) stay durable.
 -- outcome: started | noop (the attempt is not queued, or its generation is terminal).
 create or replace function api.attempt_start(
   p_attempt_id uuid,
@@ -32,6 +36,7 @@ begin
       a.region, a.try_number, a.order_index, g.model_identifier, g.model_type, g.request, g.deadline_at;
     return;
   end if;
+  perform pg_catalog.set_config('synchronous_commit', 'off', true);
   update seaplane.attempts set
     state = 'submitted', submitted_at = p_now, lease_owner = p_lease_owner,
     lease_expires_at = p_now + make_interval(secs => p_lease_ms / 1000.0)

@@ -89,6 +89,35 @@ describe('deadlines, leases and cancel', () => {
     }
   });
 
+  it('attempt_start commits without waiting for the WAL flush (a start lost in a crash is only rerun); attempt_succeed waits', async () => {
+    const s = await startTestStack({ worker: false });
+    try {
+      const id = await create(s, 'durability');
+      const [attempt] = await s.db.selectFrom('api.attempt_outcomes_v').select('attempt_id').where('generation_id', '=', id).execute();
+      const attemptId = attempt?.attempt_id as string;
+      const c = await s.pool.connect();
+      try {
+        const commitModeAfter = async (call: string) => {
+          await c.query('begin');
+          await c.query('set local synchronous_commit = on'); // as production runs (test clusters run with it off)
+          await c.query(call, [attemptId]);
+          const mode = (await c.query('show synchronous_commit')).rows[0]?.synchronous_commit;
+          await c.query('rollback'); // what a crash before the flush leaves behind
+          return mode;
+        };
+        expect(await commitModeAfter(`select * from api.attempt_start($1, 'w', 60000)`)).toBe('off');
+        const after = await s.db.selectFrom('api.attempt_outcomes_v').select('state').where('attempt_id', '=', attemptId).executeTakeFirstOrThrow();
+        expect(after.state).toBe('queued'); // still due: the dispatcher or the reaper runs it again
+        await rpc(s.db, 'attempt_start', { p_attempt_id: attemptId, p_lease_owner: 'w', p_lease_ms: 60_000 });
+        expect(await commitModeAfter(`select * from api.attempt_succeed($1, '{}', 0, 1)`)).toBe('on');
+      } finally {
+        c.release();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
   it('an attempt the provider is running when its worker dies is polled again by another worker and settles', async () => {
     const s = await startTestStack({ worker: false });
     const id = await create(s, 'async crash');
