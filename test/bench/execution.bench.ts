@@ -14,10 +14,10 @@ import { MemoryRateLimiter } from '../../src/api/rate-limit.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { createAccount, createKey } from '../../src/ops/accounts.ts';
 import { startStack } from '../../src/stack.ts';
-import { percentile, report, withBenchDatabase } from './harness.ts';
+import { cpuMeter, percentile, processCpuMeter, report, withBenchDatabase } from './harness.ts';
 
 const CONCURRENCY = 8;
-const N = 1000;
+const N = Number(process.env.BENCH_DRAIN_N ?? 1000);
 const WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
@@ -39,7 +39,7 @@ async function noopBaseline(url: string): Promise<number> {
 interface WorkerProcess { child: ChildProcess; lines: AsyncIterableIterator<string>; stop(): Promise<void> }
 
 async function spawnWorker(url: string, dir: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { env: { ...process.env, DATABASE_URL: url, STORAGE_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : []), '--import', 'tsx', WORKER], { env: { ...process.env, DATABASE_URL: url, STORAGE_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   while ((await lines.next()).value !== 'ready') { /* wait for the worker to listen */ }
   return { child, lines, stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
@@ -59,10 +59,25 @@ export async function run(): Promise<void> {
 
       // 1. accept N with no worker running, then time a worker process draining them
       for (let i = 0; i < N; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => generate(i + j, `drain ${i + j}`)));
+      // BENCH_PG_SETTINGS=shared_preload_libraries=pg_stat_statements,pg_stat_statements.track=all
+      // prints where the database time of draining goes
+      const pgss = process.env.BENCH_PG_SETTINGS?.includes('pg_stat_statements') === true;
+      if (pgss) await api.pool.query('create extension if not exists pg_stat_statements; select pg_stat_statements_reset()');
       let w = await spawnWorker(url, dir);
       const started = performance.now();
+      const busy = cpuMeter();
+      const perProcess = process.env.BENCH_DIAG ? processCpuMeter() : undefined;
       for (let done = 0; done < N;) if ((await w.lines.next()).value === 'done') done++;
+      const drainBusy = busy();
+      if (perProcess) console.log('  CPU seconds while draining, per process:', Object.entries(perProcess()).filter(([, v]) => v > 0.01).sort((a, b) => b[1] - a[1]));
+      if (pgss) {
+        const q = await api.pool.query(`select calls, round(total_exec_time::numeric / calls * 1000, 1) as us_each,
+          round(total_exec_time::numeric)::int as total_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
+          from pg_stat_statements order by total_exec_time desc limit 30`);
+        console.table(q.rows);
+      }
       report('completed generations/s (zero-latency providers, worker process)', N / ((performance.now() - started) / 1000), '/s', { value: baseline, name: 'graphile-worker no-op jobs' });
+      console.log(`    (the machine's CPU was ${(drainBusy * 100).toFixed(0)}% busy while draining)`);
       await w.stop();
 
       // 2 and 3. 100 generations/s for 10 s; every fifth fails on its first provider
