@@ -31,8 +31,8 @@ from seaplane.accounts a;
 
 -- Reconciliation: every customer ledger account whose balance as the engine keeps it differs
 -- from its journal (available: cached plus unfolded credits; held: the pending holds;
--- receivable: cached), plus one row when the system as a whole does not sum to zero. Must
--- return no rows.
+-- receivable: cached), one row when the system as a whole does not sum to zero, and one per
+-- reference to an unknown ledger account. Must return no rows.
 create or replace view api.ledger_reconciliation_v as
 with journal as (
   select la.id, la.kind, la.account_id,
@@ -53,7 +53,17 @@ select j.id as ledger_account_id, j.kind, j.account_id, j.cached, j.derived,
 from journal j where j.kind like 'customer_%' and j.cached <> j.derived
 union all
 select null, null, null, null, sum(j.derived), 'journal does not sum to zero'
-from journal j having sum(j.derived) <> 0;
+from journal j having sum(j.derived) <> 0
+union all
+-- the journal and the unfolded credits have no foreign keys (see migration
+-- 20261125180000_settle_without_account_lock): any reference to an unknown account shows here
+select r.ledger_account_id, null, null, null, null, r.what || ' references an unknown ledger account'
+from (
+  select t.debit_ledger_account_id as ledger_account_id, 'a transfer' as what from seaplane.ledger_transfers t
+  union all select t.credit_ledger_account_id, 'a transfer' from seaplane.ledger_transfers t
+  union all select u.ledger_account_id, 'an unfolded credit' from seaplane.ledger_unfolded_credits u
+) r
+where not exists (select 1 from seaplane.ledger_accounts la where la.id = r.ledger_account_id);
 
 -- Attempt outcomes: what routing and the circuit breakers learn from.
 create or replace view api.attempt_outcomes_v as

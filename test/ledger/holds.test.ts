@@ -110,6 +110,36 @@ describe('hold transitions from every starting state', () => {
   });
 });
 
+// The journal has no foreign keys (they locked the hottest rows): ledger accounts are permanent
+// instead, and the reconciliation view reports any reference to an unknown one.
+describe('journal integrity without foreign keys', () => {
+  it('ledger accounts are permanent: deleting one or changing what it is is refused, for the owner too', async () => {
+    const a = await newAccount(t.db, 1 * C);
+    await expect(t.pool.query(`delete from seaplane.ledger_accounts where account_id = $1`, [a])).rejects.toThrow(/ledger accounts are permanent/);
+    await expect(t.pool.query(`update seaplane.ledger_accounts set kind = 'customer_held' where account_id = $1 and kind = 'customer_available'`, [a])).rejects.toThrow(/ledger accounts are permanent/);
+    await expect(t.pool.query(`update seaplane.ledger_accounts set account_id = null where account_id = $1`, [a])).rejects.toThrow(/ledger accounts are permanent/);
+    await expect(t.pool.query('truncate seaplane.ledger_accounts cascade')).rejects.toThrow(/ledger accounts are permanent/);
+  });
+
+  it('a journal entry or an unfolded credit naming an unknown ledger account shows in the reconciliation view', async () => {
+    const c = await t.pool.connect();
+    try {
+      await c.query('begin');
+      await c.query(`insert into seaplane.ledger_transfers (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind)
+                     values (987654321, (select id from seaplane.ledger_accounts where kind = 'revenue'), 1, 'grant')`);
+      await c.query(`insert into seaplane.ledger_unfolded_credits (ledger_account_id, transfer_id, amount_microcredits) values (987654322, 1, 1)`);
+      const r = await c.query(`select ledger_account_id::text as id, problem from api.ledger_reconciliation_v where problem like '%unknown%' order by 1`);
+      expect(r.rows).toEqual([
+        { id: '987654321', problem: 'a transfer references an unknown ledger account' },
+        { id: '987654322', problem: 'an unfolded credit references an unknown ledger account' },
+      ]);
+    } finally {
+      await c.query('rollback');
+      c.release();
+    }
+  });
+});
+
 // A generation with its hold, created through api.generation_create (deadline 600 s, hold
 // expiry deadline + 15 min).
 async function generation(accountId: string): Promise<{ generationId: string; attemptId: string; holdId: string }> {

@@ -25,11 +25,11 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Holds the account's ledger rows locked; releaseWhenQueued() commits once `waiting` racers queue behind it. */
-async function blockAccount(accountId: string | string[]) {
+/** Holds rows locked (`lockSql`); releaseWhenQueued() commits once `waiting` racers queue behind it. */
+async function blockRows(lockSql: string, params: unknown[]) {
   const client = await t.pool.connect();
   await client.query('begin');
-  await client.query(`select 1 from seaplane.ledger_accounts where account_id = any($1::uuid[]) for update`, [[accountId].flat()]);
+  await client.query(lockSql, params);
   return {
     async releaseWhenQueued(waiting: number) {
       for (;;) {
@@ -43,6 +43,13 @@ async function blockAccount(accountId: string | string[]) {
     },
   };
 }
+
+/** The account's ledger rows, as a grant or a clawback locks them. */
+const blockAccount = (accountId: string | string[]) =>
+  blockRows('select 1 from seaplane.ledger_accounts where account_id = any($1::uuid[]) for update', [[accountId].flat()]);
+
+/** One hold's row: resolutions (post, void, expire) lock the hold, not the account. */
+const blockHold = (holdId: string) => blockRows('select 1 from seaplane.holds where id = $1 for update', [holdId]);
 
 describe('races on one account', () => {
   it('100 concurrent holds of 1 credit against a balance of 10: exactly 10 are placed, the balance ends at 0, never below', async () => {
@@ -105,7 +112,7 @@ describe('races on one account', () => {
     const winners: Record<string, number> = {};
     for (let round = 0; round < 20; round++) {
       const holdId = (await placeHold(t.db, a, 1 * C, at(10))).hold_id as string;
-      const blocker = await blockAccount(a);
+      const blocker = await blockHold(holdId);
       const racers = [
         rpcOne(wdb, 'hold_post', { p_hold_id: holdId, p_amount_microcredits: C / 2, p_now: at(20) }).then((r) => ['post', r.outcome] as const),
         rpcOne(wdb, 'hold_void', { p_hold_id: holdId, p_now: at(20) }).then((r) => ['void', r.outcome] as const),
