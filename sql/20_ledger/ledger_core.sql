@@ -7,9 +7,10 @@
 -- Balances: every ledger account's balance is sum(credits) - sum(debits) over the journal.
 -- Customer available and receivable accounts cache it in ledger_accounts.balance, updated in
 -- the same statement group as the transfer (available: plus ledger_unfolded_credits), so hold
--- placement reads one locked row. The held account's balance is its pending holds. System accounts (stripe_clearing,
--- revenue, promotions, refunds) do not cache it, by design: every customer's post credits
--- revenue, so a cached revenue balance would be one hot row that serializes all customers.
+-- placement reads one locked row. The held account's balance is its pending holds. System
+-- accounts (stripe_clearing, revenue, promotions, refunds) do not cache it, by design: every
+-- customer's post credits revenue, so a cached revenue balance would be one hot row that
+-- serializes all customers.
 -- Their balances are derived from the journal (api.ledger_accounts_overview_v) and the
 -- reconciliation view proves the cached customer balances equal the journal.
 
