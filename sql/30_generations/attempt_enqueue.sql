@@ -83,7 +83,13 @@ $$;
 -- api.attempts_wake: tells idle dispatchers that attempts are due (LISTEN seaplane_attempts). The
 -- API sends it after the accept transaction has committed, in a transaction of its own: a NOTIFY
 -- inside the accept transaction would serialize every durable commit behind the notify lock.
+-- It commits asynchronously (a notifying transaction has an xid, so it would otherwise wait for
+-- a WAL flush): the notification is delivered at commit either way, and a lost wake costs only
+-- latency, since dispatchers also poll.
 create or replace function api.attempts_wake() returns void
-language sql security definer set search_path = '' as $$
-  select pg_catalog.pg_notify('seaplane_attempts', '');
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform pg_catalog.set_config('synchronous_commit', 'off', true);
+  perform pg_catalog.pg_notify('seaplane_attempts', '');
+end;
 $$;
