@@ -68,6 +68,30 @@ describe('races on one account', () => {
     await expectLedgerSound(t.db);
   });
 
+  it('30 concurrent accepts against credits for 5: exactly 5 generations; the 25 refused after their unlocked check leave no hold, generation, attempt or idempotency key', async () => {
+    const a = await newAccount(t.db, 5 * C);
+    const blocker = await blockAccount(a);
+    const racers = Array.from({ length: 30 }, (_, i) => rpcOne(wdb, 'generation_create', {
+      p_account_id: a, p_apikey_id: null, p_region: 'us', p_model_identifier: 'bfl/flux-schnell', p_model_type: 'image',
+      p_request: { generation_prompt: `race ${i}` }, p_provider_order: ['fal'], p_raw_model_ids: ['fal-ai/flux/schnell'], p_routing: {},
+      p_cost_estimate_microcredits: 1 * C, p_deadline_seconds: 600, p_idempotency_key: `race-${i}`, p_fingerprint: `fp-${i}`,
+      p_request_id: `req_${i}`, p_response_timestamp: T0.toISOString(), p_now: T0,
+    }));
+    // every racer passed the unlocked balance check, wrote its rows and waits on the account's lock
+    await blocker.releaseWhenQueued(30);
+    const results = await Promise.all(racers);
+    expect(results.filter((r) => r.outcome === 'created')).toHaveLength(5);
+    expect(results.filter((r) => r.outcome === 'insufficient_credits' && r.http_status === 402 && r.generation_id === null)).toHaveLength(25);
+    const n = await sql<{ holds: number; generations: number; attempts: number; keys: number }>`
+      select (select count(*)::int from seaplane.holds where account_id = ${a}) as holds,
+             (select count(*)::int from seaplane.generations where account_id = ${a}) as generations,
+             (select count(*)::int from seaplane.attempts where account_id = ${a}) as attempts,
+             (select count(*)::int from seaplane.idempotency_keys where account_id = ${a}) as keys`.execute(t.db);
+    expect(n.rows[0]).toEqual({ holds: 5, generations: 5, attempts: 5, keys: 5 });
+    expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 5 * C });
+    await expectLedgerSound(t.db);
+  });
+
   it("resolving a hold does not wait for the account's ledger lock; the credit it returns is visible at once and folded by the next hold", async () => {
     const a = await newAccount(t.db, 100 * C);
     const holdIds: string[] = [];
