@@ -12,15 +12,17 @@ export type FnRow<N extends FnName> = ApiFunctions[N]['row'];
 /** The statement text per function and argument list, and its prepared statement's name. */
 const statements = new Map<string, { name: string; text: string }>();
 
-function statementFor(name: string, keys: string[]): { name: string; text: string } {
+function argType(name: string, key: string): string {
+  const type = API_ARG_TYPES[`${name}.${key}`];
+  if (type === undefined) throw new Error(`api.${name} has no argument ${key}`);
+  return type;
+}
+
+function statementFor(name: string, keys: string[], types: string[]): { name: string; text: string } {
   const id = `${name}(${keys.join(',')})`;
   let st = statements.get(id);
   if (st === undefined) {
-    const params = keys.map((k, i) => {
-      const type = API_ARG_TYPES[`${name}.${k}`];
-      if (type === undefined) throw new Error(`api.${name} has no argument ${k}`);
-      return `"${k}" => $${i + 1}::${type}`;
-    });
+    const params = keys.map((k, i) => `"${k}" => $${i + 1}::${types[i]}`);
     st = { name: `seaplane_rpc_${statements.size}`, text: `select * from "api"."${name}"(${params.join(', ')})` };
     statements.set(id, st);
   }
@@ -30,19 +32,17 @@ function statementFor(name: string, keys: string[]): { name: string; text: strin
 // biome-ignore lint: any database type works for a function call
 export async function rpc<N extends FnName>(db: Kysely<any>, name: N, args: FnArgs<N>): Promise<FnRow<N>[]> {
   const entries = Object.entries(args as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  const values = entries.map(([k, v]) => {
-    const type = API_ARG_TYPES[`${name}.${k}`];
-    if (type === undefined) throw new Error(`api.${name} has no argument ${k}`);
-    return (type === 'jsonb' || type === 'json') && v !== null ? JSON.stringify(v) : v;
-  });
+  const keys = entries.map(([k]) => k);
+  const types = keys.map((k) => argType(name, k));
+  const values = entries.map(([, v], i) => ((types[i] === 'jsonb' || types[i] === 'json') && v !== null ? JSON.stringify(v) : v));
   const pool = preparingPool(db);
   if (pool !== undefined) {
     // a named statement: parsed and planned once per connection (identifiers come from the
     // generated types above, never from input)
-    const st = statementFor(name, entries.map(([k]) => k));
+    const st = statementFor(name, keys, types);
     return (await pool.query({ name: st.name, text: st.text, values })).rows as FnRow<N>[];
   }
-  const params = entries.map(([k], i) => sql`${sql.id(k)} => ${values[i]}::${sql.raw(API_ARG_TYPES[`${name}.${k}`] as string)}`);
+  const params = keys.map((k, i) => sql`${sql.id(k)} => ${values[i]}::${sql.raw(types[i] as string)}`);
   const result = await sql<FnRow<N>>`select * from ${sql.id('api', name)}(${sql.join(params)})`.execute(db);
   return result.rows;
 }
