@@ -69,8 +69,8 @@ create or replace function seaplane.hold_debit(
 ) returns void
 language plpgsql set search_path = '' as $$
 declare
+  l record;
   v_balance bigint;
-  v_folded bigint;
   v_alert boolean;
 begin
   -- fast path: one statement takes the lock and the amount, as a one-row UPDATE would
@@ -81,18 +81,12 @@ begin
   into v_balance, v_alert;
   if not found then
     -- the cached balance does not cover the hold without the unfolded credits, or enough of them
-    -- have piled up (p_fold): fold them in under the lock first
-    select la.balance into v_balance from seaplane.ledger_accounts la
-    where la.id = p_available_id for no key update;
-    with f as (
-      delete from seaplane.ledger_unfolded_credits u where u.ledger_account_id = p_available_id
-      returning u.amount_microcredits
-    ) select sum(f.amount_microcredits) into v_folded from f;
-    v_balance := v_balance + coalesce(v_folded, 0);
-    if v_balance < p_amount then
+    -- have piled up (p_fold): take the lock the usual way, which folds them in, then decide
+    l := seaplane.ledger_lock_customer(p_account_id);
+    if l.available_balance < p_amount then
       raise exception 'insufficient credits: a concurrent hold took them' using errcode = 'SE402';
     end if;
-    v_balance := v_balance - p_amount;
+    v_balance := l.available_balance - p_amount;
     update seaplane.ledger_accounts set balance = v_balance where id = p_available_id;
     v_alert := exists (select 1 from seaplane.credit_alert_thresholds t
                        where t.account_id = p_account_id and t.armed and t.threshold_microcredits > v_balance);

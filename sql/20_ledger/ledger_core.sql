@@ -64,18 +64,6 @@ begin
 end;
 $$;
 
--- The customer's available balance as readers see it: the cached balance plus the credits not
--- yet folded into it.
-create or replace function seaplane.available_balance(p_account_id uuid) returns bigint
-language plpgsql stable set search_path = '' as $$
-begin
-  return (select la.balance + coalesce((select sum(u.amount_microcredits) from seaplane.ledger_unfolded_credits u
-                                        where u.ledger_account_id = la.id), 0)
-          from seaplane.ledger_accounts la
-          where la.account_id = p_account_id and la.kind = 'customer_available');
-end;
-$$;
-
 -- The customer's receivable ledger account, created on first need (most accounts never owe).
 -- The caller holds the customer's ledger lock, so two callers cannot both create it.
 create or replace function seaplane.ledger_receivable_ensure(p_account_id uuid, p_receivable_id bigint)

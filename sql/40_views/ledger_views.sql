@@ -1,5 +1,19 @@
 -- Ledger read views for operators, the CLI and the API.
 
+-- A customer's balances as the engine keeps them, the one place they are computed: available is
+-- the cached balance plus the credits not yet folded into it (ledger_unfolded_credits), held is
+-- the pending holds. Internal (schema seaplane): the api views and functions read it with their
+-- owner's rights.
+create or replace view seaplane.customer_balances_v as
+select a.id as account_id,
+  (select coalesce(sum(la.balance + coalesce((select sum(u.amount_microcredits)
+     from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id), 0)), 0)
+   from seaplane.ledger_accounts la where la.account_id = a.id and la.kind = 'customer_available')::bigint
+    as available_microcredits,
+  (select coalesce(sum(h.amount_microcredits), 0) from seaplane.holds h
+   where h.account_id = a.id and h.state = 'pending')::bigint as held_microcredits
+from seaplane.accounts a;
+
 -- One row per journal entry per customer ledger account it touched, signed from that
 -- account's side (+ into it, - out of it). `seaplane credits history` reads it.
 create or replace view api.ledger_entries_v with (security_barrier) as
@@ -15,14 +29,7 @@ join seaplane.ledger_accounts la
 -- recent entries (newest first, at most 5).
 create or replace view api.ledger_accounts_overview_v as
 select a.id as account_id, a.name,
-  -- the cached balance plus the credits not yet folded into it (as seaplane.available_balance;
-  -- inline, since a view's callers may not execute our internal functions)
-  (select coalesce(sum(la.balance + coalesce((select sum(u.amount_microcredits)
-     from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id), 0)), 0)
-   from seaplane.ledger_accounts la where la.account_id = a.id and la.kind = 'customer_available')::bigint
-    as available_microcredits,
-  (select coalesce(sum(h.amount_microcredits), 0) from seaplane.holds h
-   where h.account_id = a.id and h.state = 'pending')::bigint as held_microcredits,
+  b.available_microcredits, b.held_microcredits,
   -coalesce(re.balance, 0) as owed_microcredits,
   (select count(*) from seaplane.holds h where h.account_id = a.id and h.state = 'pending') as pending_holds,
   (select min(h.expires_at) from seaplane.holds h where h.account_id = a.id and h.state = 'pending') as next_hold_expires_at,
@@ -33,6 +40,7 @@ select a.id as account_id, a.name,
    from (select * from api.ledger_entries_v x where x.account_id = a.id order by x.transfer_id desc limit 5) e)
     as recent_entries
 from seaplane.accounts a
+join seaplane.customer_balances_v b on b.account_id = a.id
 left join seaplane.ledger_accounts re on re.account_id = a.id and re.kind = 'customer_receivable';
 
 -- Every ledger account's balance derived from the journal, system accounts included (their

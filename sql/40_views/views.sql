@@ -19,15 +19,9 @@ create or replace view api.accounts_v as
 select a.id as account_id, a.name, a.email, a.is_personal, a.picture_url, a.created_at,
   a.billing_plan, a.billing_subscription_status, a.billing_currency, a.billing_period_starts_at,
   a.billing_period_ends_at, a.billing_cancel_at_period_end, a.updated_at,
-  -- the cached balance plus the credits not yet folded into it (as seaplane.available_balance;
-  -- inline, since a view's callers may not execute our internal functions)
-  (select coalesce(sum(la.balance + coalesce((select sum(u.amount_microcredits)
-     from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id), 0)), 0)
-   from seaplane.ledger_accounts la where la.account_id = a.id and la.kind = 'customer_available')::bigint
-    as available_microcredits,
-  (select coalesce(sum(h.amount_microcredits), 0) from seaplane.holds h
-   where h.account_id = a.id and h.state = 'pending')::bigint as held_microcredits
-from seaplane.accounts a;
+  b.available_microcredits, b.held_microcredits
+from seaplane.accounts a
+join seaplane.customer_balances_v b on b.account_id = a.id;
 
 -- Reconciliation: every customer ledger account whose balance as the engine keeps it differs
 -- from its journal (available: cached plus unfolded credits; held: the pending holds;
@@ -37,16 +31,15 @@ create or replace view api.ledger_reconciliation_v as
 with journal as (
   select la.id, la.kind, la.account_id,
     case la.kind
-      when 'customer_available' then la.balance + coalesce((select sum(u.amount_microcredits)
-        from seaplane.ledger_unfolded_credits u where u.ledger_account_id = la.id), 0)
-      when 'customer_held' then coalesce((select sum(h.amount_microcredits) from seaplane.holds h
-        where h.account_id = la.account_id and h.state = 'pending'), 0)
+      when 'customer_available' then b.available_microcredits
+      when 'customer_held' then b.held_microcredits
       else la.balance
-    end::bigint as cached,
+    end as cached,
     coalesce((select sum(t.amount_microcredits) from seaplane.ledger_transfers t where t.credit_ledger_account_id = la.id), 0)
     - coalesce((select sum(t.amount_microcredits) from seaplane.ledger_transfers t where t.debit_ledger_account_id = la.id), 0)
       as derived
   from seaplane.ledger_accounts la
+  left join seaplane.customer_balances_v b on b.account_id = la.account_id
 )
 select j.id as ledger_account_id, j.kind, j.account_id, j.cached, j.derived,
   'cached balance differs from journal' as problem

@@ -62,7 +62,8 @@ language sql stable security definer set search_path = '' as $$
   select jsonb_build_object(
     'account_id', p_account_id::text,
     'usage_period_days', p_days,
-    'usage_credit_balance', coalesce(seaplane.available_balance(p_account_id), 0) / 1000000.0,
+    'usage_credit_balance', coalesce((select b.available_microcredits from seaplane.customer_balances_v b
+       where b.account_id = p_account_id), 0) / 1000000.0,
     'usage_total_requests', (select count(*) from req),
     'usage_total_success', (select count(*) from req where http_status < 400),
     'usage_total_client_errors', (select count(*) from req where http_status between 400 and 499),
