@@ -1,7 +1,92 @@
--- api.generation_create: the whole accept path in one transaction. Claims the idempotency key,
--- places the credit hold, inserts the generation and its first attempt, enqueues the attempt,
--- and stores the response for replay. Nothing is written unless the outcome is `created`.
+-- The accept path. seaplane.generation_prepare claims the idempotency key, checks the credits
+-- without a lock and writes the hold, the generation, its first attempt and the idempotency key;
+-- seaplane.hold_debit then takes the amount under the account's lock, last, so the lock is held
+-- only from there to the commit. api.generation_create does this for one request;
+-- api.generations_create for a batch of them in one transaction (the API coalesces concurrent
+-- accepts: src/api/accept-batch.ts). Nothing is written unless the outcome is `created`.
 -- outcome: created | replayed | idempotency_mismatch | idempotency_in_flight | insufficient_credits
+--          | receivable_outstanding
+create or replace function seaplane.generation_prepare(
+  p_account_id uuid,
+  p_apikey_id text,
+  p_region text,
+  p_model_identifier text,
+  p_model_type text,
+  p_request jsonb,
+  p_provider_order text[],
+  p_raw_model_ids text[],
+  p_routing jsonb,
+  p_cost_estimate_microcredits bigint,
+  p_deadline_seconds integer,
+  p_idempotency_key text,
+  p_fingerprint text,
+  p_request_id text,
+  p_response_timestamp text,
+  p_now timestamptz,
+  out outcome text, out http_status integer, out body jsonb, out generation_id uuid,
+  out available_id bigint, out fold boolean
+) language plpgsql set search_path = '' as $$
+declare
+  v_replay record;
+  h record;
+  v_generation_id uuid := gen_random_uuid();
+  -- the first attempt's id is the prediction id until a provider gives one (contract §5)
+  v_attempt_id uuid := gen_random_uuid();
+  v_deadline timestamptz := p_now + make_interval(secs => p_deadline_seconds);
+begin
+  if p_idempotency_key is not null then
+    v_replay := seaplane.idempotency_claim(p_account_id, p_idempotency_key, p_fingerprint, p_now);
+    if v_replay.outcome <> 'claimed' then
+      outcome := v_replay.outcome; http_status := v_replay.http_status;
+      body := v_replay.body; generation_id := v_replay.generation_id;
+      return;
+    end if;
+  end if;
+
+  -- the hold outlives the deadline by a grace period so it never expires under a running attempt
+  h := seaplane.hold_prepare(p_account_id, p_cost_estimate_microcredits, v_generation_id,
+                             v_deadline + interval '15 minutes', p_now);
+  if h.outcome <> 'placed' then
+    outcome := h.outcome; http_status := 402;
+    return;
+  end if;
+
+  -- the generation and its first attempt (what seaplane.attempt_enqueue writes), one statement
+  with g as (
+    insert into seaplane.generations
+      (id, account_id, apikey_id, region, model_identifier, model_type, request, provider_order,
+       routing, hold_id, cost_estimate_microcredits, created_at, deadline_at, prediction_id)
+    values
+      (v_generation_id, p_account_id, p_apikey_id, p_region, p_model_identifier, p_model_type, p_request,
+       p_provider_order, p_routing || jsonb_build_object('raw_model_ids', to_jsonb(p_raw_model_ids)),
+       h.hold_id, p_cost_estimate_microcredits, p_now, v_deadline, v_attempt_id::text)
+  )
+  insert into seaplane.attempts
+    (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
+  values (v_attempt_id, v_generation_id, p_account_id, 0, 1, p_provider_order[1], p_raw_model_ids[1],
+          p_region, p_now, p_now);
+
+  body := jsonb_build_object(
+    'status', 'success', 'request_id', p_request_id, 'message', 'Generation initialized',
+    'timestamp', p_response_timestamp,
+    'data', jsonb_build_object(
+      'model_identifier', p_model_identifier,
+      'generation_provider_order', to_jsonb(p_provider_order),
+      'generation_prediction_id', v_attempt_id::text,
+      'generation_id', v_generation_id::text,
+      'generation_initialized', true));
+
+  if p_idempotency_key is not null then
+    insert into seaplane.idempotency_keys
+      (account_id, key, fingerprint, generation_id, response_status, response_body, created_at, expires_at)
+    values (p_account_id, p_idempotency_key, p_fingerprint, v_generation_id, 200, body, p_now,
+            p_now + interval '24 hours');
+  end if;
+  outcome := 'created'; http_status := 200; generation_id := v_generation_id;
+  available_id := h.available_id; fold := h.fold;
+end;
+$$;
+
 create or replace function api.generation_create(
   p_account_id uuid,
   p_apikey_id text,
@@ -22,71 +107,76 @@ create or replace function api.generation_create(
 ) returns table (outcome text, http_status integer, body jsonb, generation_id uuid)
 language plpgsql security definer set search_path = '' as $$
 declare
-  v_replay record;
-  h record;
-  v_generation_id uuid := gen_random_uuid();
-  -- the first attempt's id is the prediction id until a provider gives one (contract §5)
-  v_attempt_id uuid := gen_random_uuid();
-  v_deadline timestamptz := p_now + make_interval(secs => p_deadline_seconds);
-  v_body jsonb;
+  r record;
 begin
-  if p_idempotency_key is not null then
-    v_replay := seaplane.idempotency_claim(p_account_id, p_idempotency_key, p_fingerprint, p_now);
-    if v_replay.outcome <> 'claimed' then
-      return query select v_replay.outcome, v_replay.http_status, v_replay.body, v_replay.generation_id;
-      return;
-    end if;
-  end if;
-
-  -- Everything is written before the account's lock is taken (seaplane.hold_debit, last), so the
-  -- lock is held only from there to the commit. SE402: a concurrent hold took the credits after
-  -- hold_prepare checked them; the block's rollback removes everything written here.
+  -- SE402: a concurrent hold took the credits after hold_prepare checked them; the block's
+  -- rollback removes everything generation_prepare wrote.
   begin
-    -- the hold outlives the deadline by a grace period so it never expires under a running attempt
-    h := seaplane.hold_prepare(p_account_id, p_cost_estimate_microcredits, v_generation_id,
-                               v_deadline + interval '15 minutes', p_now);
-    if h.outcome <> 'placed' then
-      return query select h.outcome, 402, null::jsonb, null::uuid;
-      return;
+    r := seaplane.generation_prepare(p_account_id, p_apikey_id, p_region, p_model_identifier, p_model_type,
+      p_request, p_provider_order, p_raw_model_ids, p_routing, p_cost_estimate_microcredits,
+      p_deadline_seconds, p_idempotency_key, p_fingerprint, p_request_id, p_response_timestamp, p_now);
+    if r.outcome = 'created' then
+      perform seaplane.hold_debit(p_account_id, r.available_id, p_cost_estimate_microcredits, r.fold, p_now);
     end if;
-
-    -- the generation and its first attempt (what seaplane.attempt_enqueue writes), one statement
-    with g as (
-      insert into seaplane.generations
-        (id, account_id, apikey_id, region, model_identifier, model_type, request, provider_order,
-         routing, hold_id, cost_estimate_microcredits, created_at, deadline_at, prediction_id)
-      values
-        (v_generation_id, p_account_id, p_apikey_id, p_region, p_model_identifier, p_model_type, p_request,
-         p_provider_order, p_routing || jsonb_build_object('raw_model_ids', to_jsonb(p_raw_model_ids)),
-         h.hold_id, p_cost_estimate_microcredits, p_now, v_deadline, v_attempt_id::text)
-    )
-    insert into seaplane.attempts
-      (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
-    values (v_attempt_id, v_generation_id, p_account_id, 0, 1, p_provider_order[1], p_raw_model_ids[1],
-            p_region, p_now, p_now);
-
-    v_body := jsonb_build_object(
-      'status', 'success', 'request_id', p_request_id, 'message', 'Generation initialized',
-      'timestamp', p_response_timestamp,
-      'data', jsonb_build_object(
-        'model_identifier', p_model_identifier,
-        'generation_provider_order', to_jsonb(p_provider_order),
-        'generation_prediction_id', v_attempt_id::text,
-        'generation_id', v_generation_id::text,
-        'generation_initialized', true));
-
-    if p_idempotency_key is not null then
-      insert into seaplane.idempotency_keys
-        (account_id, key, fingerprint, generation_id, response_status, response_body, created_at, expires_at)
-      values (p_account_id, p_idempotency_key, p_fingerprint, v_generation_id, 200, v_body, p_now,
-              p_now + interval '24 hours');
-    end if;
-
-    perform seaplane.hold_debit(p_account_id, h.available_id, p_cost_estimate_microcredits, h.fold, p_now);
   exception when sqlstate 'SE402' then
     return query select 'insufficient_credits'::text, 402, null::jsonb, null::uuid;
     return;
   end;
-  return query select 'created'::text, 200, v_body, v_generation_id;
+  return query select r.outcome, r.http_status, r.body, r.generation_id;
+end;
+$$;
+
+-- A batch of accepts in one transaction: one round trip and one commit for many requests.
+-- p_items: a JSON array of objects with the arguments of api.generation_create (without the p_
+-- prefix, plus `idx`, the caller's position of the item). Items are prepared in
+-- (account, idx) order and each account is then debited once, for the sum of its created
+-- holds, in account order: every batch takes account locks in the same order, so batches never
+-- deadlock each other, and an account's lock is held from its debit to the commit.
+-- When an account's credits no longer cover its holds (a concurrent hold took them after the
+-- unlocked checks), the whole batch raises SE402 and nothing of it remains; the caller then
+-- sends the items one by one (api.generation_create), which answers each exactly.
+create or replace function api.generations_create(p_items jsonb)
+returns table (idx integer, outcome text, http_status integer, body jsonb, generation_id uuid)
+language plpgsql security definer set search_path = '' as $$
+declare
+  i record;
+  r record;
+  v_account uuid;
+  v_available bigint;
+  v_sum bigint := 0;
+  v_fold boolean := false;
+  v_now timestamptz;
+begin
+  for i in
+    select * from jsonb_to_recordset(p_items) as x(
+      idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
+      request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
+      cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
+      request_id text, response_timestamp text, now timestamptz)
+    order by x.account_id, x.idx
+  loop
+    if v_account is distinct from i.account_id then
+      if v_sum > 0 then
+        perform seaplane.hold_debit(v_account, v_available, v_sum, v_fold, v_now);
+      end if;
+      v_account := i.account_id; v_sum := 0; v_fold := false;
+    end if;
+    r := seaplane.generation_prepare(i.account_id, i.apikey_id, i.region, i.model_identifier, i.model_type,
+      i.request, i.provider_order, i.raw_model_ids, i.routing, i.cost_estimate_microcredits,
+      i.deadline_seconds, i.idempotency_key, i.fingerprint, i.request_id, i.response_timestamp,
+      coalesce(i.now, now()));
+    v_now := coalesce(i.now, now());
+    if r.outcome = 'created' then
+      v_available := r.available_id;
+      v_sum := v_sum + i.cost_estimate_microcredits;
+      v_fold := v_fold or r.fold;
+    end if;
+    idx := i.idx; outcome := r.outcome; http_status := r.http_status; body := r.body;
+    generation_id := r.generation_id;
+    return next;
+  end loop;
+  if v_sum > 0 then
+    perform seaplane.hold_debit(v_account, v_available, v_sum, v_fold, v_now);
+  end if;
 end;
 $$;

@@ -22,6 +22,7 @@ import { MemoryRateLimiter } from './rate-limit.ts';
 import { KeyCache } from './auth.ts';
 import { breakerCacheFor } from './breakers.ts';
 import { workerWaker } from './wake.ts';
+import { acceptBatcher } from './accept-batch.ts';
 import { RequestLogWriter, requestLogEntry } from './request-log.ts';
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -46,6 +47,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     requestLog: appDeps.requestLog ?? new RequestLogWriter(appDeps.db),
     breakers: appDeps.breakers ?? breakerCacheFor(appDeps),
     wakeWorkers: appDeps.wakeWorkers ?? workerWaker(appDeps.db),
+    accept: appDeps.accept ?? acceptBatcher(appDeps.db),
     keyCache: appDeps.keyCache ?? new KeyCache(5_000),
   };
   const app = new Hono<AppEnv>();

@@ -1,5 +1,6 @@
 // What the API needs from the outside, injected so the same app runs under Node and Deno and
 // in tests with a pinned clock.
+import type { Accept } from './accept-batch.ts';
 import type { Region } from '../catalog/types.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ArtifactStore } from '../storage/types.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Accepted keys for a few seconds (createApp: 5 s when absent; a KeyCache of 0 ms keeps none). */
   keyCache?: KeyCache;
+  /** The accept transaction (batched under load); createApp makes one over `db` when absent. */
+  accept?: Accept;
   /** Wakes idle workers after an accept; createApp makes one over `db` when absent. */
   wakeWorkers?: () => void;
   /** Circuit-breaker state read on the accept path; createApp makes one over `db` when absent. */

@@ -53,3 +53,12 @@ export async function rpcOne<N extends FnName>(db: Kysely<any>, name: N, args: F
   if (rows.length !== 1) throw new Error(`api.${name} returned ${rows.length} rows, expected 1`);
   return rows[0] as FnRow<N>;
 }
+
+/**
+ * Whether Postgres itself answered a call with an error (a SQLSTATE): its transaction was then
+ * rolled back whole, so nothing of the call remains and it may be sent again.
+ */
+export function isServerError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}

@@ -183,6 +183,7 @@ export interface ApiFunctions {
   generation_cancel: { args: { p_account_id: string | null; p_generation_id: string | null; p_providers_with_cancel: string[] | null; p_now?: Date | null }; row: { outcome: string | null; generation_status: string | null; provider_cancel_sent: boolean | null; credits_refunded: boolean | null } };
   generation_create: { args: { p_account_id: string | null; p_apikey_id: string | null; p_region: string | null; p_model_identifier: string | null; p_model_type: string | null; p_request: unknown; p_provider_order: string[] | null; p_raw_model_ids: string[] | null; p_routing: unknown; p_cost_estimate_microcredits: number | null; p_deadline_seconds: number | null; p_idempotency_key: string | null; p_fingerprint: string | null; p_request_id: string | null; p_response_timestamp: string | null; p_now?: Date | null }; row: { outcome: string | null; http_status: number | null; body: unknown | null; generation_id: string | null } };
   generation_delete: { args: { p_account_id: string | null; p_generation_id: string | null; p_providers_with_cancel: string[] | null; p_now?: Date | null }; row: { outcome: string | null; output_keys: string[] | null } };
+  generations_create: { args: { p_items: unknown }; row: { idx: number | null; outcome: string | null; http_status: number | null; body: unknown | null; generation_id: string | null } };
   generations_expire_due: { args: { p_limit?: number | null; p_now?: Date | null }; row: { generations_expire_due: number | null } };
   hold_place: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_expires_at: Date | null; p_generation_id?: string | null; p_now?: Date | null }; row: { outcome: string | null; hold_id: string | null } };
   hold_post: { args: { p_hold_id: string | null; p_amount_microcredits: number | null; p_now?: Date | null }; row: { outcome: string | null; state: string | null; posted_microcredits: number | null } };
@@ -293,6 +294,7 @@ export const API_ARG_TYPES: Record<string, string> = {
   'generation_delete.p_generation_id': 'uuid',
   'generation_delete.p_providers_with_cancel': 'text[]',
   'generation_delete.p_now': 'timestamptz',
+  'generations_create.p_items': 'jsonb',
   'generations_expire_due.p_limit': 'int4',
   'generations_expire_due.p_now': 'timestamptz',
   'hold_place.p_account_id': 'uuid',

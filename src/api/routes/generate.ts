@@ -1,5 +1,6 @@
 // POST /v1/generate/{image|video}/{model}: validate, resolve the order, price the hold, then one
-// SQL call (api.generation_create) claims the idempotency key, holds the credits, creates the
+// SQL transaction (api.generation_create, or api.generations_create for a batch of concurrent
+// requests: ../accept-batch.ts) claims the idempotency key, holds the credits, creates the
 // generation and enqueues its first attempt.
 import type { Context, Hono } from 'hono';
 import { holdMicro } from '../../catalog/pricing.ts';
@@ -50,7 +51,8 @@ async function create(c: Context<AppEnv>, deps: AppDeps, route: ModelType, model
   if (hold === undefined || hold <= 0) throw new ApiError('price_unavailable');
 
   const now = deps.clock();
-  const row = await rpcOne(deps.db, 'generation_create', {
+  const accept = deps.accept ?? ((args) => rpcOne(deps.db, 'generation_create', args));
+  const row = await accept({
     p_account_id: auth.accountId,
     p_apikey_id: auth.apikeyId,
     p_region: deps.region,

@@ -1,0 +1,130 @@
+// Batched accepts (api.generations_create and src/api/accept-batch.ts): a batch answers each
+// item as api.generation_create would, debits each account once in one lock order, and a batch
+// that cannot be answered whole rolls back whole and is answered one by one. On the real SQL.
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AcceptArgs, acceptBatcher } from '../../src/api/accept-batch.ts';
+import { createDb, type Db } from '../../src/db/kysely.ts';
+import { createPool } from '../../src/db/pool.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { track, untrack } from '../helpers/leaks.ts';
+import { balances, C, expectLedgerSound, newAccount, rpc, T0 } from './helpers.ts';
+
+let t: TestDatabase;
+let wide: pg.Pool;
+let wdb: Db;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  wide = track(createPool(t.url, { max: 20 }), 'wide pool');
+  wdb = createDb(wide);
+});
+afterAll(async () => {
+  await expectLedgerSound(t.db);
+  untrack(wide);
+  await wide.end();
+  await t.close();
+});
+
+function args(accountId: string, i: number, extra: Partial<AcceptArgs> = {}): AcceptArgs {
+  return {
+    p_account_id: accountId, p_apikey_id: null, p_region: 'us', p_model_identifier: 'bfl/flux-schnell', p_model_type: 'image',
+    p_request: { generation_prompt: `batch ${i}` }, p_provider_order: ['fal', 'replicate'], p_raw_model_ids: ['fal-ai/flux/schnell', 'black-forest-labs/flux-schnell'],
+    p_routing: { reason: 'static' }, p_cost_estimate_microcredits: 1 * C, p_deadline_seconds: 600, p_idempotency_key: null, p_fingerprint: null,
+    p_request_id: `req_${i}`, p_response_timestamp: T0.toISOString(), p_now: T0, ...extra,
+  };
+}
+
+/** The batch function's item shape: the arguments without their p_ prefix, and the position. */
+const item = (a: AcceptArgs, idx: number) => ({ idx, ...Object.fromEntries(Object.entries(a).map(([k, v]) => [k.slice(2), v])) });
+
+async function counts(accountId: string) {
+  const r = await sql<{ holds: number; generations: number; attempts: number; keys: number }>`
+    select (select count(*)::int from seaplane.holds where account_id = ${accountId}) as holds,
+           (select count(*)::int from seaplane.generations where account_id = ${accountId}) as generations,
+           (select count(*)::int from seaplane.attempts where account_id = ${accountId}) as attempts,
+           (select count(*)::int from seaplane.idempotency_keys where account_id = ${accountId}) as keys`.execute(t.db);
+  return r.rows[0];
+}
+
+describe('api.generations_create', () => {
+  it('answers every item in its position, across accounts, with the body api.generation_create gives, and debits each account its sum', async () => {
+    const a = await newAccount(t.db, 10 * C);
+    const b = await newAccount(t.db, 10 * C);
+    const items = [args(b, 0), args(a, 1, { p_idempotency_key: 'k1', p_fingerprint: 'f1' }), args(b, 2, { p_cost_estimate_microcredits: 3 * C }),
+      // the same key and body again in the same batch: a replay of item 1, as it would be one after the other
+      args(a, 3, { p_idempotency_key: 'k1', p_fingerprint: 'f1' }), args(a, 4, { p_idempotency_key: 'k1', p_fingerprint: 'other' })];
+    const rows = await rpc(t.db, 'generations_create', { p_items: items.map(item) });
+    const byIdx = new Map(rows.map((r) => [r.idx, r]));
+    expect([0, 1, 2, 3, 4].map((i) => byIdx.get(i)?.outcome)).toEqual(['created', 'created', 'created', 'replayed', 'idempotency_mismatch']);
+    const created = byIdx.get(1);
+    expect(created?.body).toMatchObject({ status: 'success', request_id: 'req_1', data: { generation_id: created?.generation_id, generation_initialized: true } });
+    expect(byIdx.get(3)?.body).toEqual(created?.body);
+    expect(byIdx.get(3)?.generation_id).toBe(created?.generation_id);
+    expect(await balances(t.db, a)).toMatchObject({ available: 9 * C, held: 1 * C });
+    expect(await balances(t.db, b)).toMatchObject({ available: 6 * C, held: 4 * C });
+    expect(await counts(a)).toEqual({ holds: 1, generations: 1, attempts: 1, keys: 1 });
+    await expectLedgerSound(t.db);
+  });
+
+  it("raises SE402 and leaves nothing when an account's credits cover each item but not their sum", async () => {
+    const a = await newAccount(t.db, 2 * C);
+    const b = await newAccount(t.db, 10 * C);
+    const items = [args(a, 0), args(a, 1), args(a, 2), args(b, 3, { p_idempotency_key: 'kb', p_fingerprint: 'fb' })];
+    await expect(rpc(t.db, 'generations_create', { p_items: items.map(item) })).rejects.toMatchObject({ code: 'SE402' });
+    expect(await counts(a)).toEqual({ holds: 0, generations: 0, attempts: 0, keys: 0 });
+    expect(await counts(b)).toEqual({ holds: 0, generations: 0, attempts: 0, keys: 0 });
+    expect(await balances(t.db, a)).toMatchObject({ available: 2 * C, held: 0 });
+    await expectLedgerSound(t.db);
+  });
+});
+
+describe('acceptBatcher', () => {
+  it('sends what queues behind a call in flight as one batch; a batch that comes up short is answered one by one, exactly', async () => {
+    const a = await newAccount(t.db, 2 * C);
+    const sent: number[] = [];
+    const accept = acceptBatcher(wdb, { shards: 1, onSend: (size) => sent.push(size) });
+    // the first goes alone; the three queued behind it go as one batch, whose debit (3) exceeds
+    // what is left (1): SE402, then one by one: one more is created, two are refused
+    const results = await Promise.all([0, 1, 2, 3].map((i) => accept(args(a, i))));
+    expect(sent).toEqual([1, 3]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['created', 'created', 'insufficient_credits', 'insufficient_credits']);
+    for (const r of results.filter((x) => x.outcome === 'insufficient_credits')) expect(r).toMatchObject({ http_status: 402, generation_id: null });
+    expect(await counts(a)).toEqual({ holds: 2, generations: 2, attempts: 2, keys: 0 });
+    expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 2 * C });
+  });
+
+  it("fails only the item the server refuses: the batch's others are answered one by one", async () => {
+    const a = await newAccount(t.db, 10 * C);
+    const sent: number[] = [];
+    const accept = acceptBatcher(wdb, { shards: 1, onSend: (size) => sent.push(size) });
+    const calls = [args(a, 0), args(a, 1), args(a, 2, { p_cost_estimate_microcredits: 0 }), args(a, 3)].map((x) => accept(x));
+    const settled = await Promise.allSettled(calls);
+    expect(sent).toEqual([1, 3]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: '22023' });
+    expect(await counts(a)).toEqual({ holds: 3, generations: 3, attempts: 3, keys: 0 });
+  });
+
+  it('two API processes accepting for the same accounts in opposite orders never deadlock, and every accept lands once', async () => {
+    const accounts = await Promise.all(Array.from({ length: 5 }, () => newAccount(t.db, 1000 * C)));
+    const deadlocks = async () => (await sql<{ n: number }>`select deadlocks::int as n from pg_stat_database where datname = current_database()`.execute(t.db)).rows[0]?.n;
+    const before = await deadlocks();
+    const sent: number[] = [];
+    const one = acceptBatcher(wdb, { shards: 1, onSend: (size) => sent.push(size) });
+    const two = acceptBatcher(createDb(wide), { shards: 1, onSend: (size) => sent.push(size) });
+    const n = 200;
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => {
+      const forward = accounts[i % accounts.length] as string;
+      const backward = accounts[accounts.length - 1 - (i % accounts.length)] as string;
+      return i % 2 === 0 ? one(args(forward, i)) : two(args(backward, i));
+    }));
+    expect(results.every((r) => r.outcome === 'created')).toBe(true);
+    expect(new Set(results.map((r) => r.generation_id)).size).toBe(n);
+    expect(Math.max(...sent)).toBeGreaterThan(1);
+    expect(await deadlocks()).toBe(before);
+    const held = await Promise.all(accounts.map((x) => balances(t.db, x)));
+    expect(held.reduce((s, x) => s + x.held, 0)).toBe(n * C);
+    await expectLedgerSound(t.db);
+  });
+});
