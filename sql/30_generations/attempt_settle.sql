@@ -51,6 +51,29 @@ begin
 end;
 $$;
 
+-- api.attempts_succeed: api.attempt_succeed for the attempts a worker process settles at once, in
+-- one transaction and one durable commit (src/worker/attempt-batch.ts). p_items: a JSON array of
+-- {attempt_id, output_keys, cost_microcredits, predict_ms, now}. Settled in generation order, the
+-- global lock order; the same attempt twice (a webhook and a poll) settles once, then `duplicate`.
+create or replace function api.attempts_succeed(p_items jsonb)
+returns table (attempt_id uuid, outcome text, charged_microcredits bigint)
+language plpgsql security definer set search_path = '' as $$
+declare
+  x record;
+begin
+  for x in
+    select i.*
+    from jsonb_to_recordset(p_items) as i(attempt_id uuid, output_keys text[], cost_microcredits bigint,
+                                           predict_ms integer, now timestamptz)
+    -- a subquery per item, not a join: the planner guesses 100 items and would scan attempts whole
+    order by (select a.generation_id from seaplane.attempts a where a.id = i.attempt_id), i.attempt_id
+  loop
+    return query select x.attempt_id, s.*
+      from api.attempt_succeed(x.attempt_id, x.output_keys, x.cost_microcredits, x.predict_ms, coalesce(x.now, now())) s;
+  end loop;
+end;
+$$;
+
 -- Fails a generation the caller has locked: voids the hold, records the error and the
 -- per-provider errors, writes generation.failed.
 create or replace function seaplane.generation_fail_locked(

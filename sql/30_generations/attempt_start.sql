@@ -145,3 +145,29 @@ begin
   return 'scheduled';
 end;
 $$;
+
+-- api.attempts_start: api.attempt_start for the attempts a worker process starts at once, in one
+-- transaction (the worker coalesces concurrent starts: src/worker/attempt-batch.ts). Attempts are
+-- started in generation order, the global lock order, so concurrent batches never deadlock. An
+-- attempt that does not exist has no row, as with api.attempt_start.
+create or replace function api.attempts_start(
+  p_attempt_ids uuid[],
+  p_lease_owner text,
+  p_lease_ms integer,
+  p_now timestamptz default now()
+) returns table (
+  attempt_id uuid, outcome text, attempt_state text, generation_id uuid, account_id uuid, provider text,
+  raw_model_id text, region text, try_number integer, order_index integer,
+  model_identifier text, model_type text, request jsonb, deadline_at timestamptz
+)
+language plpgsql security definer set search_path = '' as $$
+declare
+  x record;
+begin
+  for x in
+    select a.id from seaplane.attempts a where a.id = any(p_attempt_ids) order by a.generation_id, a.id
+  loop
+    return query select x.id, s.* from api.attempt_start(x.id, p_lease_owner, p_lease_ms, p_now) s;
+  end loop;
+end;
+$$;

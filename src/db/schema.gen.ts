@@ -176,6 +176,8 @@ export interface ApiFunctions {
   attempts_dispatch: { args: { p_limit?: number | null; p_now?: Date | null }; row: { attempts_dispatch: number | null } };
   attempts_reap: { args: { p_lease_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { rerun: number | null; repolled: number | null } };
   attempts_requeue_stale: { args: { p_stale_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { attempts_requeue_stale: number | null } };
+  attempts_start: { args: { p_attempt_ids: string[] | null; p_lease_owner: string | null; p_lease_ms: number | null; p_now?: Date | null }; row: { attempt_id: string | null; outcome: string | null; attempt_state: string | null; generation_id: string | null; account_id: string | null; provider: string | null; raw_model_id: string | null; region: string | null; try_number: number | null; order_index: number | null; model_identifier: string | null; model_type: string | null; request: unknown | null; deadline_at: Date | null } };
+  attempts_succeed: { args: { p_items: unknown }; row: { attempt_id: string | null; outcome: string | null; charged_microcredits: number | null } };
   attempts_wake: { args: {  }; row: { attempts_wake: unknown | null } };
   credit_alerts_set: { args: { p_account_id: string | null; p_thresholds_microcredits: number[] | null }; row: { threshold_microcredits: number | null; armed: boolean | null } };
   credits_clawback: { args: { p_account_id: string | null; p_amount_microcredits: number | null; p_reference: string | null; p_memo?: string | null; p_now?: Date | null }; row: { outcome: string | null; clawed_microcredits: number | null; owed_microcredits: number | null; available_microcredits: number | null } };
@@ -257,6 +259,11 @@ export const API_ARG_TYPES: Record<string, string> = {
   'attempts_requeue_stale.p_stale_ms': 'int4',
   'attempts_requeue_stale.p_limit': 'int4',
   'attempts_requeue_stale.p_now': 'timestamptz',
+  'attempts_start.p_attempt_ids': 'uuid[]',
+  'attempts_start.p_lease_owner': 'text',
+  'attempts_start.p_lease_ms': 'int4',
+  'attempts_start.p_now': 'timestamptz',
+  'attempts_succeed.p_items': 'jsonb',
   'credit_alerts_set.p_account_id': 'uuid',
   'credit_alerts_set.p_thresholds_microcredits': 'int8[]',
   'credits_clawback.p_account_id': 'uuid',

@@ -3,6 +3,7 @@ import type { ModelType, ProviderId } from '../catalog/types.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import type { ArtifactStore } from '../storage/types.ts';
+import type { AttemptBatchers } from './attempt-batch.ts';
 
 export interface WorkerDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   webhookBaseUrl?: string;
   /** Fires when the worker stops: provider calls abort and their attempts are left to the reaper. */
   stopSignal?: AbortSignal;
+  /** Starts and successes coalesced into batches (startWorker makes them; absent: one call each). */
+  attempts?: AttemptBatchers;
   /** Asks this process's dispatcher to run now (a failover or an immediate retry was queued). */
   wakeDispatcher?: () => void;
 }

@@ -5,6 +5,7 @@ import { Logger, type Runner, run } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import { rpcOne } from '../db/rpc.ts';
+import { attemptBatchers } from './attempt-batch.ts';
 import type { WorkerDeps } from './deps.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { type Reaper, startReaper } from './reaper.ts';
@@ -19,6 +20,15 @@ const quietLogger = new Logger(() => (level, message) => {
 
 const attemptPayload = z.object({ attempt_id: z.uuid() });
 const webhookPayload = z.object({ webhook_id: z.uuid() });
+
+/**
+ * Connections a worker process needs. Running jobs do not hold one (graphile-worker fetches and
+ * completes them in batches, and attempt starts and successes are coalesced), so the pool does
+ * not grow with the concurrency: one for LISTEN, and enough for the calls in flight at once.
+ */
+export function workerPoolSize(concurrency: number): number {
+  return Math.min(concurrency + 4, 20);
+}
 
 export interface WorkerOptions {
   concurrency: number;
@@ -47,7 +57,10 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
   // every in-flight provider call listens for the stop (concurrency may exceed Node's default of 10)
   setMaxListeners(0, stopping.signal);
   let dispatcher: Dispatcher | undefined;
-  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, wakeDispatcher: () => dispatcher?.wake() };
+  const deps: WorkerDeps = {
+    ...workerDeps, stopSignal: stopping.signal, wakeDispatcher: () => dispatcher?.wake(),
+    attempts: workerDeps.attempts ?? attemptBatchers(workerDeps.db),
+  };
   const runner = await run({
     pgPool: pool,
     concurrency: options.concurrency,

@@ -75,10 +75,11 @@ async function complete(deps: WorkerDeps, scope: AttemptScope, adapter: Provider
   const cost = priceMicro(providerPricing(model, scope.provider), {
     count: outputs.length, duration_seconds: scope.req.duration_seconds, resolution: scope.req.resolution, generate_audio: scope.req.generate_audio,
   }) ?? 0;
-  const r = await rpcOne(deps.db, 'attempt_succeed', {
+  const args = {
     p_attempt_id: scope.attemptId, p_output_keys: keys, p_cost_microcredits: cost,
     p_predict_ms: Math.round(deps.clock().getTime() - scope.startedMs), p_now: deps.clock(),
-  });
+  };
+  const r = deps.attempts ? await deps.attempts.succeed(args) : await rpcOne(deps.db, 'attempt_succeed', args);
   // discarded: the generation ended meanwhile, and these keys are this attempt's own.
   // duplicate: this attempt settled already (webhook and poll both reported it); the files are the
   // winner's, under the same keys, so they stay.
@@ -101,7 +102,9 @@ async function applyStatus(deps: WorkerDeps, scope: AttemptScope, bound: { adapt
 }
 
 export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<void> {
-  const [s] = await rpc(deps.db, 'attempt_start', { p_attempt_id: attemptId, p_lease_owner: deps.workerId, p_lease_ms: deps.leaseMs, p_now: deps.clock() });
+  const s = deps.attempts
+    ? await deps.attempts.start(attemptId, deps.workerId, deps.leaseMs, deps.clock())
+    : (await rpc(deps.db, 'attempt_start', { p_attempt_id: attemptId, p_lease_owner: deps.workerId, p_lease_ms: deps.leaseMs, p_now: deps.clock() }))[0];
   if (!s || s.outcome !== 'started') return;
   const provider = s.provider as ProviderId;
   const modelType = s.model_type as ModelType;
