@@ -1,6 +1,13 @@
 // Configuration from the environment, read once at start. Every knob is in the README's table.
 import { REGIONS, type Region } from './catalog/types.ts';
 
+/**
+ * Attempts one worker process runs at once. Synchronous providers hold a slot for their whole
+ * latency, and concurrent attempts share batched database calls (src/worker/attempt-batch.ts):
+ * 32 drained ~1.6x faster than 8 with zero-latency providers (docs/capacity.md).
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 32;
+
 export interface Config {
   /** External Postgres; unset means the embedded default. */
   databaseUrl: string | undefined;
@@ -49,7 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiKeyPrefix: prefix,
     freeMicrocredits: Math.round(Number(env.FREE_CREDITS ?? '1') * 1_000_000),
     simulateProviders: (env.SIMULATE_PROVIDERS ?? 'true') !== 'false',
-    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 8),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY),
     storageDir: env.STORAGE_DIR ?? `${dataDir}/files`,
   };
 }

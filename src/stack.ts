@@ -21,7 +21,8 @@ import { LocalDiskStore } from './storage/local.ts';
 import type { WorkerDeps } from './worker/deps.ts';
 import { stripeConfigFromEnv } from './ledger/stripe.ts';
 import { buildProviders } from './worker/providers.ts';
-import { startWorker, type WorkerHandle } from './worker/runner.ts';
+import { startWorker, type WorkerHandle, workerPoolSize } from './worker/runner.ts';
+import { DEFAULT_WORKER_CONCURRENCY } from './config.ts';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -91,8 +92,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   let worker: WorkerHandle | undefined;
   let workerPool: pg.Pool | undefined;
   if (o.worker !== false) {
-    const concurrency = o.worker?.concurrency ?? 8;
-    workerPool = createPool(o.databaseUrl, { max: concurrency + 4, applicationName: 'seaplane-worker' });
+    const concurrency = o.worker?.concurrency ?? DEFAULT_WORKER_CONCURRENCY;
+    workerPool = createPool(o.databaseUrl, { max: workerPoolSize(concurrency), applicationName: 'seaplane-worker' });
     const workerDeps: WorkerDeps = {
       db: createDb(workerPool), store, providers, clock, fetch: globalThis.fetch, workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
       leaseMs: 60_000, attemptTimeoutMs: { image: 120_000, video: 900_000 }, maxTriesPerProvider: 2, webhookBaseUrl: o.webhookBaseUrl, ...o.workerOverrides,

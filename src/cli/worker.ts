@@ -15,7 +15,7 @@ import { SupabaseStorageStore, supabaseServerKey } from '../storage/supabase.ts'
 import type { ArtifactStore } from '../storage/types.ts';
 import type { WorkerDeps } from '../worker/deps.ts';
 import { buildProviders } from '../worker/providers.ts';
-import { startWorker } from '../worker/runner.ts';
+import { startWorker, workerPoolSize } from '../worker/runner.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -56,8 +56,7 @@ export function workerStore(env: Env, config = loadConfig(env)): ArtifactStore {
 
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
   const workerId = `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  // graphile-worker holds one connection for LISTEN and one per running job; a few spare.
-  const pool = createPool(o.databaseUrl, { max: o.concurrency + 4, applicationName: 'seaplane-worker' });
+  const pool = createPool(o.databaseUrl, { max: workerPoolSize(o.concurrency), applicationName: 'seaplane-worker' });
   const providers = buildProviders({ real: o.realAdapters ?? REAL_ADAPTERS, env: o.env, simulate: o.simulate });
   const deps: WorkerDeps = {
     db: createDb(pool), store: o.store, providers, clock: () => new Date(), fetch: globalThis.fetch, workerId,
