@@ -19,17 +19,24 @@ $$;
 
 -- api.attempts_dispatch: due, undispatched attempts become attempt_run jobs, up to p_limit at a
 -- time, in one add_jobs call (one NOTIFY). Rows another dispatcher holds are skipped, so every
--- worker process may dispatch. The job key keeps one job per attempt even when the reaper makes
--- an attempt due again. Returns how many were dispatched. Commits asynchronously: a dispatch
--- lost in a crash leaves its attempts undispatched (and its jobs unwritten), so they are simply
--- dispatched again.
+-- worker process may dispatch. Returns how many attempts were dispatched. Commits
+-- asynchronously: a dispatch lost in a crash leaves its attempts undispatched (and its jobs
+-- unwritten), so they are simply dispatched again.
+-- Attempts due together share a job, up to p_pack of them ({"attempt_ids": [...]}): the worker
+-- that takes it runs them side by side, and graphile-worker's own work (insert, fetch, complete)
+-- is paid once per job, not per attempt. At low load a job carries one attempt, so nothing waits
+-- for a pack to fill. A job's key is its first attempt's; the reaper may make an attempt due
+-- again while an old job still names it, and api.attempt_start, which runs only a queued
+-- attempt, makes the second run a no-op.
 create or replace function api.attempts_dispatch(
   p_limit integer default 200,
-  p_now timestamptz default now()
+  p_now timestamptz default now(),
+  p_pack integer default 8
 ) returns integer
 language plpgsql security definer set search_path = '' as $$
 declare
   v_specs graphile_worker.job_spec[];
+  v_count integer;
 begin
   with due as (
     select x.id from seaplane.attempts x
@@ -38,16 +45,21 @@ begin
     for update skip locked
   ), marked as (
     update seaplane.attempts a set dispatched_at = p_now from due where a.id = due.id returning a.id
+  ), packs as (
+    select array_agg(n.id) as ids
+    from (select m.id, (row_number() over () - 1) / greatest(p_pack, 1) as pack from marked m) n
+    group by n.pack
   )
-  select array_agg(row('attempt_run', json_build_object('attempt_id', m.id), null, null, 5,
-                       'attempt_run:' || m.id::text, null, null)::graphile_worker.job_spec)
-  into v_specs from marked m;
+  select array_agg(row('attempt_run', json_build_object('attempt_ids', p.ids), null, null, 5,
+                       'attempt_run:' || p.ids[1]::text, null, null)::graphile_worker.job_spec),
+         sum(cardinality(p.ids))
+  into v_specs, v_count from packs p;
   if v_specs is null then
     return 0;
   end if;
   perform pg_catalog.set_config('synchronous_commit', 'off', true);
   perform graphile_worker.add_jobs(v_specs);
-  return cardinality(v_specs);
+  return v_count;
 end;
 $$;
 

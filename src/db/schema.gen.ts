@@ -173,7 +173,7 @@ export interface ApiFunctions {
   attempt_record_job: { args: { p_attempt_id: string | null; p_provider_job_id: string | null; p_lease_ms: number | null; p_poll_after_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; attempt_state: string | null } };
   attempt_start: { args: { p_attempt_id: string | null; p_lease_owner: string | null; p_lease_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; attempt_state: string | null; generation_id: string | null; account_id: string | null; provider: string | null; raw_model_id: string | null; region: string | null; try_number: number | null; order_index: number | null; model_identifier: string | null; model_type: string | null; request: unknown | null; deadline_at: Date | null } };
   attempt_succeed: { args: { p_attempt_id: string | null; p_output_keys: string[] | null; p_cost_microcredits: number | null; p_predict_ms: number | null; p_now?: Date | null }; row: { outcome: string | null; charged_microcredits: number | null } };
-  attempts_dispatch: { args: { p_limit?: number | null; p_now?: Date | null }; row: { attempts_dispatch: number | null } };
+  attempts_dispatch: { args: { p_limit?: number | null; p_now?: Date | null; p_pack?: number | null }; row: { attempts_dispatch: number | null } };
   attempts_reap: { args: { p_lease_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { rerun: number | null; repolled: number | null } };
   attempts_requeue_stale: { args: { p_stale_ms: number | null; p_limit?: number | null; p_now?: Date | null }; row: { attempts_requeue_stale: number | null } };
   attempts_start: { args: { p_attempt_ids: string[] | null; p_lease_owner: string | null; p_lease_ms: number | null; p_now?: Date | null }; row: { attempt_id: string | null; outcome: string | null; attempt_state: string | null; generation_id: string | null; account_id: string | null; provider: string | null; raw_model_id: string | null; region: string | null; try_number: number | null; order_index: number | null; model_identifier: string | null; model_type: string | null; request: unknown | null; deadline_at: Date | null } };
@@ -253,6 +253,7 @@ export const API_ARG_TYPES: Record<string, string> = {
   'attempt_succeed.p_now': 'timestamptz',
   'attempts_dispatch.p_limit': 'int4',
   'attempts_dispatch.p_now': 'timestamptz',
+  'attempts_dispatch.p_pack': 'int4',
   'attempts_reap.p_lease_ms': 'int4',
   'attempts_reap.p_limit': 'int4',
   'attempts_reap.p_now': 'timestamptz',

@@ -19,6 +19,17 @@ const quietLogger = new Logger(() => (level, message) => {
 });
 
 const attemptPayload = z.object({ attempt_id: z.uuid() });
+// api.attempts_dispatch packs attempts due together into one job; jobs written before packing
+// carry one attempt_id
+const attemptRunPayload = z.union([z.object({ attempt_ids: z.array(z.uuid()).min(1) }), attemptPayload])
+  .transform((p) => ('attempt_ids' in p ? p.attempt_ids : [p.attempt_id]));
+
+/** Runs a job's attempts side by side; the job fails (and graphile-worker retries it) if any threw. */
+async function runAttempts(deps: WorkerDeps, attemptIds: string[]): Promise<void> {
+  const results = await Promise.allSettled(attemptIds.map((id) => runAttempt(deps, id)));
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) throw failed[0]?.reason;
+}
 const webhookPayload = z.object({ webhook_id: z.uuid() });
 
 /**
@@ -72,7 +83,7 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
     // leaves them locked, which the reaper already covers (attempts_requeue_stale).
     preset: { worker: { localQueue: { size: options.localQueueSize ?? 16 }, completeJobBatchDelay: 1 } },
     taskList: {
-      attempt_run: (payload) => runAttempt(deps, attemptPayload.parse(payload).attempt_id),
+      attempt_run: (payload) => runAttempts(deps, attemptRunPayload.parse(payload)),
       attempt_poll: (payload) => pollAttempt(deps, attemptPayload.parse(payload).attempt_id),
       attempt_cancel: (payload) => cancelAttempt(deps, attemptPayload.parse(payload).attempt_id),
       provider_webhook_process: async (payload) => {

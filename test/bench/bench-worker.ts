@@ -1,7 +1,7 @@
 // The worker process of the execution benchmark (production runs workers apart from the API):
 // zero-latency simulated providers; replicate fails every prompt that starts with "fo " (not
 // found, so the attempt fails over at once). Prints `ready`, `submit <prompt> <epoch ms>` for
-// every provider call, and `done` after every finished attempt_run job.
+// every provider call, and `done` for every attempt of a finished attempt_run job.
 import { createDb } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { attemptBatchers } from '../../src/worker/attempt-batch.ts';
@@ -52,7 +52,8 @@ const worker = await startWorker(pool, {
   ...(process.env.BENCH_DIAG ? { attempts: attemptBatchers(createDb(pool), { onSend: (call, size) => { count(`${call} calls`); count(`${call} items`, size); } }) } : {}),
 }, { concurrency, reaperIntervalMs: false, dispatchIdleMaxMs: process.env.DISPATCH_IDLE_MS ? Number(process.env.DISPATCH_IDLE_MS) : undefined });
 worker.events.on('job:complete', ({ job }) => {
-  if (job.task_identifier === 'attempt_run') lines.push('done');
+  // one `done` per attempt: a job carries the attempts that were due together
+  if (job.task_identifier === 'attempt_run') for (const _ of (job.payload as { attempt_ids?: string[] }).attempt_ids ?? [0]) lines.push('done');
 });
 const timer = setInterval(flush, 20);
 process.stdout.write('ready\n');
