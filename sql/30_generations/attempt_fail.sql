@@ -6,6 +6,10 @@
 -- - otherwise, a next provider in the resolved order: fail over to it now.
 -- - otherwise: the generation fails, the hold is voided, nothing is charged.
 -- outcome: retry | failover | failed | noop (late or duplicate report).
+-- A retry or a failover commits asynchronously, as api.attempt_start does: it moves no money and
+-- ends nothing, and if a database crash loses it, the attempt is still leased to the provider
+-- that failed, so the reaper runs it there again when the lease runs out (one extra try). The
+-- next provider's submit does not wait for the WAL flush. A failed generation commits durably.
 create or replace function api.attempt_fail(
   p_attempt_id uuid,
   p_error_class text,
@@ -48,10 +52,12 @@ begin
       p_now);
     return query select 'failed'::text, null::uuid, 'failed'::text;
   elsif v_retryable and a.try_number < p_max_tries_per_provider then
+    perform pg_catalog.set_config('synchronous_commit', 'off', true);
     v_next := seaplane.attempt_enqueue(g.id, g.account_id, a.order_index, a.try_number + 1, a.provider,
       a.raw_model_id, a.region, p_now + make_interval(secs => greatest(p_retry_delay_ms, 0) / 1000.0), p_now);
     return query select 'retry'::text, v_next, g.status;
   elsif a.order_index + 1 < cardinality(g.provider_order) then
+    perform pg_catalog.set_config('synchronous_commit', 'off', true);
     v_next_index := a.order_index + 1;
     v_next := seaplane.attempt_enqueue(g.id, g.account_id, v_next_index, 1, g.provider_order[v_next_index + 1],
       g.routing -> 'raw_model_ids' ->> v_next_index, a.region, p_now, p_now);

@@ -89,7 +89,7 @@ describe('deadlines, leases and cancel', () => {
     }
   });
 
-  it('attempt_start commits without waiting for the WAL flush (a start lost in a crash is only rerun); attempt_succeed waits', async () => {
+  it('attempt_start, a retry and a failover commit without waiting for the WAL flush (lost in a crash, they are only rerun); attempt_succeed and a failed generation wait', async () => {
     const s = await startTestStack({ worker: false });
     try {
       const id = await create(s, 'durability');
@@ -110,6 +110,10 @@ describe('deadlines, leases and cancel', () => {
         expect(after.state).toBe('queued'); // still due: the dispatcher or the reaper runs it again
         await rpc(s.db, 'attempt_start', { p_attempt_id: attemptId, p_lease_owner: 'w', p_lease_ms: 60_000 });
         expect(await commitModeAfter(`select * from api.attempt_succeed($1, '{}', 0, 1)`)).toBe('on');
+        // a retry (or a failover) moves no money and ends nothing: lost in a crash, the attempt is
+        // still leased and the reaper runs it again; failing the generation waits for the flush
+        expect(await commitModeAfter(`select * from api.attempt_fail($1, 'provider_unavailable', 'down', 2, 0)`)).toBe('off');
+        expect(await commitModeAfter(`select * from api.attempt_fail($1, 'bad_request', 'no', 2, 0)`)).toBe('on');
       } finally {
         c.release();
       }
