@@ -4,7 +4,7 @@ import { REGIONS, type Region } from './catalog/types.ts';
 /**
  * Attempts one worker process runs at once. Synchronous providers hold a slot for their whole
  * latency, and concurrent attempts share batched database calls (src/worker/attempt-batch.ts):
- * 32 drained ~1.6x faster than 8 with zero-latency providers (docs/capacity.md).
+ * 32 drained 1.7x faster than 8 with zero-latency providers (docs/capacity.md).
  */
 export const DEFAULT_WORKER_CONCURRENCY = 32;
 
