@@ -2,11 +2,12 @@
 import { REGIONS, type Region } from './catalog/types.ts';
 
 /**
- * Attempts one worker process runs at once. Synchronous providers hold a slot for their whole
- * latency, and concurrent attempts share batched database calls (src/worker/attempt-batch.ts):
- * 32 drained 1.7x faster than 8 with zero-latency providers (docs/capacity.md).
+ * graphile-worker jobs one worker process runs at once. A job carries up to 8 attempts that were
+ * due together (api.attempts_dispatch), so up to 128 attempts run at once; attempts running
+ * together share batched database calls (src/worker/attempt-batch.ts). With zero-latency
+ * providers 8, 16 and 32 drained alike within run-to-run noise (docs/capacity.md).
  */
-export const DEFAULT_WORKER_CONCURRENCY = 32;
+export const DEFAULT_WORKER_CONCURRENCY = 16;
 
 export interface Config {
   /** External Postgres; unset means the embedded default. */

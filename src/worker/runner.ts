@@ -33,12 +33,11 @@ async function runAttempts(deps: WorkerDeps, attemptIds: string[]): Promise<void
 const webhookPayload = z.object({ webhook_id: z.uuid() });
 
 /**
- * Connections a worker process needs. Running jobs do not hold one (graphile-worker fetches and
- * completes them in batches, and attempt starts and successes are coalesced), so the pool does
- * not grow with the concurrency: one for LISTEN, and enough for the calls in flight at once.
+ * A worker process's pool: graphile-worker advises at least one connection per concurrent job;
+ * a few more for LISTEN, the dispatcher and the reaper.
  */
 export function workerPoolSize(concurrency: number): number {
-  return Math.min(concurrency + 4, 20);
+  return concurrency + 4;
 }
 
 export interface WorkerOptions {
@@ -81,7 +80,7 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
     // Fetch jobs in batches and complete them in batches: graphile-worker's own two transactions
     // per job were a third of a generation's database work. A worker that dies with fetched jobs
     // leaves them locked, which the reaper already covers (attempts_requeue_stale).
-    preset: { worker: { localQueue: { size: options.localQueueSize ?? 16 }, completeJobBatchDelay: 1 } },
+    preset: { worker: { localQueue: { size: options.localQueueSize ?? Math.max(16, options.concurrency) }, completeJobBatchDelay: 1 } },
     taskList: {
       attempt_run: (payload) => runAttempts(deps, attemptRunPayload.parse(payload)),
       attempt_poll: (payload) => pollAttempt(deps, attemptPayload.parse(payload).attempt_id),
