@@ -5,7 +5,8 @@ import { REGIONS, type Region } from './catalog/types.ts';
  * graphile-worker jobs one worker process runs at once. A job carries up to 8 attempts that were
  * due together (api.attempts_dispatch), so up to 128 attempts run at once; attempts running
  * together share batched database calls (src/worker/attempt-batch.ts). With zero-latency
- * providers 8, 16 and 32 drained alike within run-to-run noise (docs/capacity.md).
+ * providers 16 and 32 drained alike with the store on tmpfs; 32 did better with the store on
+ * the database's disk but wants 36 connections per worker (docs/capacity.md).
  */
 export const DEFAULT_WORKER_CONCURRENCY = 16;
 
