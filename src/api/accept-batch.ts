@@ -34,7 +34,7 @@ export const SHARDS = 2;
 
 function item(args: AcceptArgs, idx: number): Record<string, unknown> {
   const out: Record<string, unknown> = { idx };
-  for (const [k, v] of Object.entries(args)) out[k.slice(2)] = v instanceof Date ? v.toISOString() : v;
+  for (const [k, v] of Object.entries(args)) out[k.slice(2)] = v; // dates serialize as ISO strings
   return out;
 }
 

@@ -29,6 +29,22 @@ export const MAX_BATCH = 32;
 
 interface StartItem { attemptId: string; leaseOwner: string; leaseMs: number; now: Date }
 
+const shared = new WeakMap<Db, AttemptBatchers>();
+
+/**
+ * The batchers a task uses: the deps' own (a worker's, or a test's with onSend), else one shared
+ * per database handle, so every caller on a database coalesces with the others.
+ */
+export function attemptCalls(deps: { db: Db; attempts?: AttemptBatchers }): AttemptBatchers {
+  if (deps.attempts) return deps.attempts;
+  let calls = shared.get(deps.db);
+  if (calls === undefined) {
+    calls = attemptBatchers(deps.db);
+    shared.set(deps.db, calls);
+  }
+  return calls;
+}
+
 export function attemptBatchers(db: Db, options: { maxBatch?: number; onSend?: (call: 'start' | 'succeed', size: number) => void } = {}): AttemptBatchers {
   const maxBatch = options.maxBatch ?? MAX_BATCH;
   const startOne = async (s: StartItem) => (await rpc(db, 'attempt_start', { p_attempt_id: s.attemptId, p_lease_owner: s.leaseOwner, p_lease_ms: s.leaseMs, p_now: s.now }))[0];
@@ -52,7 +68,7 @@ export function attemptBatchers(db: Db, options: { maxBatch?: number; onSend?: (
     options.onSend?.('succeed', items.length);
     if (items.length === 1) return [await succeedOne(items[0] as SucceedArgs)];
     const rows = await rpc(db, 'attempts_succeed', {
-      p_items: items.map((a) => ({ attempt_id: a.p_attempt_id, output_keys: a.p_output_keys, cost_microcredits: a.p_cost_microcredits, predict_ms: a.p_predict_ms, now: a.p_now.toISOString() })),
+      p_items: items.map((a) => ({ attempt_id: a.p_attempt_id, output_keys: a.p_output_keys, cost_microcredits: a.p_cost_microcredits, predict_ms: a.p_predict_ms, now: a.p_now })),
     });
     // an attempt settled twice in one batch answers `settled` then `duplicate`, in that order
     const byId = new Map<string, SucceedRow[]>();

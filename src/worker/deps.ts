@@ -24,7 +24,7 @@ export interface WorkerDeps {
   webhookBaseUrl?: string;
   /** Fires when the worker stops: provider calls abort and their attempts are left to the reaper. */
   stopSignal?: AbortSignal;
-  /** Starts and successes coalesced into batches (startWorker makes them; absent: one call each). */
+  /** Starts and successes coalesced into batches (absent: ones shared per `db`, attempt-batch.ts). */
   attempts?: AttemptBatchers;
   /** Asks this process's dispatcher to run now (a failover or an immediate retry was queued). */
   wakeDispatcher?: () => void;

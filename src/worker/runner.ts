@@ -5,7 +5,6 @@ import { Logger, type Runner, run } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import { rpcOne } from '../db/rpc.ts';
-import { attemptBatchers } from './attempt-batch.ts';
 import type { WorkerDeps } from './deps.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { type Reaper, startReaper } from './reaper.ts';
@@ -69,7 +68,6 @@ export async function startWorker(pool: pg.Pool, workerDeps: WorkerDeps, options
   let dispatcher: Dispatcher | undefined;
   const deps: WorkerDeps = {
     ...workerDeps, stopSignal: stopping.signal, wakeDispatcher: () => dispatcher?.wake(),
-    attempts: workerDeps.attempts ?? attemptBatchers(workerDeps.db),
   };
   const runner = await run({
     pgPool: pool,

@@ -64,7 +64,8 @@ describe('webhook and poll report completion at the same time', () => {
       });
       expect(webhook.status).toBe(200);
       const webhookId = (await webhook.json()).data.webhook_id as string;
-      // odd rounds settle through the coalesced calls a running worker uses (both reports may share one batch)
+      // odd rounds settle through batchers of their own, even rounds through the ones shared per
+      // database handle (both reports may share one batch either way)
       const d = i % 2 === 1 ? batchedDeps : deps;
       const [, outcome] = await Promise.all([pollAttempt(d, g.attemptId), processProviderWebhook(d, webhookId)]);
       expect(outcome).toBe('applied: completed');

@@ -8,6 +8,7 @@ import { rpc, rpcOne } from '../../db/rpc.ts';
 import { type AdapterContext, type NormalizedRequest, type ProviderAdapter, ProviderError, type ProviderOutput, type StatusResult } from '../../providers/types.ts';
 import { sniffFormat } from '../../storage/sniff.ts';
 import { artifactKey, CONTENT_TYPES } from '../../storage/types.ts';
+import { attemptCalls } from '../attempt-batch.ts';
 import { attemptTimeoutFor, retryDelayMs, type WorkerDeps } from '../deps.ts';
 import { normalizeRequest } from '../normalize.ts';
 
@@ -79,7 +80,7 @@ async function complete(deps: WorkerDeps, scope: AttemptScope, adapter: Provider
     p_attempt_id: scope.attemptId, p_output_keys: keys, p_cost_microcredits: cost,
     p_predict_ms: Math.round(deps.clock().getTime() - scope.startedMs), p_now: deps.clock(),
   };
-  const r = deps.attempts ? await deps.attempts.succeed(args) : await rpcOne(deps.db, 'attempt_succeed', args);
+  const r = await attemptCalls(deps).succeed(args);
   // discarded: the generation ended meanwhile, and these keys are this attempt's own.
   // duplicate: this attempt settled already (webhook and poll both reported it); the files are the
   // winner's, under the same keys, so they stay.
@@ -102,9 +103,7 @@ async function applyStatus(deps: WorkerDeps, scope: AttemptScope, bound: { adapt
 }
 
 export async function runAttempt(deps: WorkerDeps, attemptId: string): Promise<void> {
-  const s = deps.attempts
-    ? await deps.attempts.start(attemptId, deps.workerId, deps.leaseMs, deps.clock())
-    : (await rpc(deps.db, 'attempt_start', { p_attempt_id: attemptId, p_lease_owner: deps.workerId, p_lease_ms: deps.leaseMs, p_now: deps.clock() }))[0];
+  const s = await attemptCalls(deps).start(attemptId, deps.workerId, deps.leaseMs, deps.clock());
   if (!s || s.outcome !== 'started') return;
   const provider = s.provider as ProviderId;
   const modelType = s.model_type as ModelType;
