@@ -128,55 +128,151 @@ $$;
 
 -- A batch of accepts in one transaction: one round trip and one commit for many requests.
 -- p_items: a JSON array of objects with the arguments of api.generation_create (without the p_
--- prefix, plus `idx`, the caller's position of the item). Items are prepared in
--- (account, idx) order and each account is then debited once, for the sum of its created
--- holds, in account order: every batch takes account locks in the same order, so batches never
--- deadlock each other, and an account's lock is held from its debit to the commit.
--- When an account's credits no longer cover its holds (a concurrent hold took them after the
--- unlocked checks), the whole batch raises SE402 and nothing of it remains; the caller then
--- sends the items one by one (api.generation_create), which answers each exactly.
+-- prefix, plus `idx`, the caller's position of the item).
+--
+-- The common case is written set-wise: the items without an idempotency key of every account
+-- whose credits (read without a lock) cover all of them at once are created by one INSERT per
+-- table (holds, their transfers, generations, first attempts), which costs a fraction of
+-- preparing them one by one (docs/capacity.md). Every other item (an idempotency key to claim,
+-- an account short of credits or owing a receivable) is prepared one by one as
+-- api.generation_create would, in (account, idx) order.
+--
+-- Then each account is debited once, for the sum of its created holds, in account order: the
+-- batch takes no account lock before that point and takes them in one order, so batches never
+-- deadlock each other, and an account's lock is held from its debit to the commit. When an
+-- account's credits no longer cover its holds (a concurrent hold took them after the unlocked
+-- checks), the whole batch raises SE402 and nothing of it remains; the caller then sends the
+-- items one by one (api.generation_create), which answers each exactly.
 create or replace function api.generations_create(p_items jsonb)
 returns table (idx integer, outcome text, http_status integer, body jsonb, generation_id uuid)
 language plpgsql security definer set search_path = '' as $$
 declare
   i record;
   r record;
-  v_account uuid;
-  v_available bigint;
-  v_sum bigint := 0;
-  v_fold boolean := false;
-  v_now timestamptz;
+  v_done integer[] := '{}';
+  -- per account: its created amount, available ledger account, whether to fold, and when
+  v_accounts uuid[] := '{}';
+  v_sums bigint[] := '{}';
+  v_available bigint[] := '{}';
+  v_folds boolean[] := '{}';
+  v_nows timestamptz[] := '{}';
+  k integer;
 begin
-  for i in
-    select * from jsonb_to_recordset(p_items) as x(
-      idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
-      request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
-      cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
-      request_id text, response_timestamp text, now timestamptz)
-    order by x.account_id, x.idx
+  for r in
+    with x as materialized (
+      select * from jsonb_to_recordset(p_items) as x(
+        idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
+        request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
+        cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
+        request_id text, response_timestamp text, now timestamptz)
+    ),
+    -- each account's credits as seaplane.hold_prepare reads them, against the sum of its items
+    a as (
+      select s.account_id, av.id as available_id, he.id as held_id, u.n >= 64 as fold
+      from (select x.account_id, sum(x.cost_estimate_microcredits) as total, bool_and(x.cost_estimate_microcredits > 0) as positive
+            from x where x.idempotency_key is null group by x.account_id) s
+      join seaplane.ledger_accounts av on av.account_id = s.account_id and av.kind = 'customer_available'
+      join seaplane.ledger_accounts he on he.account_id = s.account_id and he.kind = 'customer_held'
+      left join seaplane.ledger_accounts re on re.account_id = s.account_id and re.kind = 'customer_receivable'
+      cross join lateral (
+        select coalesce(sum(c.amount_microcredits), 0) as total, count(*)::integer as n
+        from seaplane.ledger_unfolded_credits c where c.ledger_account_id = av.id
+      ) u
+      where s.positive and coalesce(re.balance, 0) >= 0 and av.balance + u.total >= s.total
+    ),
+    ok as materialized (
+      select x.*, a.available_id, a.held_id, a.fold, coalesce(x.now, now()) as t,
+        gen_random_uuid() as gid, gen_random_uuid() as aid, gen_random_uuid() as hid
+      from x join a on a.account_id = x.account_id
+      where x.idempotency_key is null
+    ),
+    h as (
+      insert into seaplane.holds (id, account_id, amount_microcredits, generation_id, expires_at, created_at)
+      select ok.hid, ok.account_id, ok.cost_estimate_microcredits, ok.gid,
+        ok.t + make_interval(secs => ok.deadline_seconds) + interval '15 minutes', ok.t
+      from ok
+    ),
+    tr as (
+      insert into seaplane.ledger_transfers
+        (debit_ledger_account_id, credit_ledger_account_id, amount_microcredits, kind, hold_id, created_at)
+      select ok.available_id, ok.held_id, ok.cost_estimate_microcredits, 'hold', ok.hid, ok.t from ok
+    ),
+    g as (
+      insert into seaplane.generations
+        (id, account_id, apikey_id, region, model_identifier, model_type, request, provider_order,
+         routing, hold_id, cost_estimate_microcredits, created_at, deadline_at, prediction_id)
+      select ok.gid, ok.account_id, ok.apikey_id, ok.region, ok.model_identifier, ok.model_type, ok.request,
+        ok.provider_order, ok.routing || jsonb_build_object('raw_model_ids', to_jsonb(ok.raw_model_ids)),
+        ok.hid, ok.cost_estimate_microcredits, ok.t, ok.t + make_interval(secs => ok.deadline_seconds), ok.aid::text
+      from ok
+    ),
+    at as (
+      insert into seaplane.attempts
+        (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
+      select ok.aid, ok.gid, ok.account_id, 0, 1, ok.provider_order[1], ok.raw_model_ids[1], ok.region, ok.t, ok.t
+      from ok
+    )
+    select ok.idx, ok.account_id, ok.available_id, ok.fold, ok.t, ok.cost_estimate_microcredits as amount, ok.gid,
+      jsonb_build_object(
+        'status', 'success', 'request_id', ok.request_id, 'message', 'Generation initialized',
+        'timestamp', ok.response_timestamp,
+        'data', jsonb_build_object(
+          'model_identifier', ok.model_identifier,
+          'generation_provider_order', to_jsonb(ok.provider_order),
+          'generation_prediction_id', ok.aid::text,
+          'generation_id', ok.gid::text,
+          'generation_initialized', true)) as body
+    from ok
   loop
-    if v_account is distinct from i.account_id then
-      if v_sum > 0 then
-        perform seaplane.hold_debit(v_account, v_available, v_sum, v_fold, v_now);
-      end if;
-      v_account := i.account_id; v_sum := 0; v_fold := false;
+    v_done := v_done || r.idx;
+    k := array_position(v_accounts, r.account_id);
+    if k is null then
+      v_accounts := v_accounts || r.account_id; v_sums := v_sums || r.amount;
+      v_available := v_available || r.available_id; v_folds := v_folds || r.fold; v_nows := v_nows || r.t;
+    else
+      v_sums[k] := v_sums[k] + r.amount; v_nows[k] := r.t;
     end if;
-    r := seaplane.generation_prepare(i.account_id, i.apikey_id, i.region, i.model_identifier, i.model_type,
-      i.request, i.provider_order, i.raw_model_ids, i.routing, i.cost_estimate_microcredits,
-      i.deadline_seconds, i.idempotency_key, i.fingerprint, i.request_id, i.response_timestamp,
-      coalesce(i.now, now()));
-    v_now := coalesce(i.now, now());
-    if r.outcome = 'created' then
-      v_available := r.available_id;
-      v_sum := v_sum + i.cost_estimate_microcredits;
-      v_fold := v_fold or r.fold;
-    end if;
-    idx := i.idx; outcome := r.outcome; http_status := r.http_status; body := r.body;
-    generation_id := r.generation_id;
+    idx := r.idx; outcome := 'created'; http_status := 200; body := r.body; generation_id := r.gid;
     return next;
   end loop;
-  if v_sum > 0 then
-    perform seaplane.hold_debit(v_account, v_available, v_sum, v_fold, v_now);
+
+  if cardinality(v_done) < jsonb_array_length(p_items) then
+    for i in
+      select * from jsonb_to_recordset(p_items) as x(
+        idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
+        request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
+        cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
+        request_id text, response_timestamp text, now timestamptz)
+      where x.idx <> all (v_done)
+      order by x.account_id, x.idx
+    loop
+      r := seaplane.generation_prepare(i.account_id, i.apikey_id, i.region, i.model_identifier, i.model_type,
+        i.request, i.provider_order, i.raw_model_ids, i.routing, i.cost_estimate_microcredits,
+        i.deadline_seconds, i.idempotency_key, i.fingerprint, i.request_id, i.response_timestamp,
+        coalesce(i.now, now()));
+      if r.outcome = 'created' then
+        k := array_position(v_accounts, i.account_id);
+        if k is null then
+          v_accounts := v_accounts || i.account_id; v_sums := v_sums || i.cost_estimate_microcredits;
+          v_available := v_available || r.available_id; v_folds := v_folds || r.fold;
+          v_nows := v_nows || coalesce(i.now, now());
+        else
+          v_sums[k] := v_sums[k] + i.cost_estimate_microcredits;
+          v_folds[k] := v_folds[k] or r.fold; v_nows[k] := coalesce(i.now, now());
+        end if;
+      end if;
+      idx := i.idx; outcome := r.outcome; http_status := r.http_status; body := r.body;
+      generation_id := r.generation_id;
+      return next;
+    end loop;
   end if;
+
+  -- the debits, one per account, in account order: the only account locks the batch takes
+  for i in
+    select * from unnest(v_accounts, v_sums, v_available, v_folds, v_nows) as d(account_id, amount, available_id, fold, t)
+    order by d.account_id
+  loop
+    perform seaplane.hold_debit(i.account_id, i.available_id, i.amount, i.fold, i.t);
+  end loop;
 end;
 $$;

@@ -9,7 +9,7 @@ import { createDb, type Db } from '../../src/db/kysely.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { track, untrack } from '../helpers/leaks.ts';
-import { balances, C, expectLedgerSound, newAccount, rpc, T0 } from './helpers.ts';
+import { balances, C, expectLedgerSound, newAccount, rpc, rpcOne, T0 } from './helpers.ts';
 
 let t: TestDatabase;
 let wide: pg.Pool;
@@ -64,6 +64,64 @@ describe('api.generations_create', () => {
     expect(await balances(t.db, a)).toMatchObject({ available: 9 * C, held: 1 * C });
     expect(await balances(t.db, b)).toMatchObject({ available: 6 * C, held: 4 * C });
     expect(await counts(a)).toEqual({ holds: 1, generations: 1, attempts: 1, keys: 1 });
+    await expectLedgerSound(t.db);
+  });
+
+  it('writes set-wise exactly the rows api.generation_create writes one by one', async () => {
+    // the same request through both paths, on two accounts alike; every column but ids compared
+    const one = await newAccount(t.db, 10 * C);
+    const many = await newAccount(t.db, 10 * C);
+    const a = (accountId: string, i: number) => args(accountId, i, { p_apikey_id: 'key_1', p_request: { generation_prompt: 'same' }, p_request_id: 'req_same', p_cost_estimate_microcredits: 2 * C });
+    const single = await rpc(t.db, 'generation_create', a(one, 0));
+    const batch = await rpc(t.db, 'generations_create', { p_items: [item(a(many, 0), 0), item(a(many, 1), 1)] });
+    expect(batch.map((r) => r.outcome)).toEqual(['created', 'created']);
+    const shape = (body: unknown, generationId: string | null, predictionId: string) =>
+      JSON.parse(JSON.stringify(body).replaceAll(generationId ?? '-', 'G').replaceAll(predictionId, 'P'));
+    const rows = async (accountId: string) => (await sql<Record<string, unknown>>`
+      select g.id as generation_id, g.apikey_id, g.region, g.model_identifier, g.model_type, g.request, g.provider_order, g.routing,
+        g.cost_estimate_microcredits, g.status, g.created_at, g.deadline_at, g.prediction_id = a.id::text as prediction_is_attempt, a.id::text as prediction,
+        a.order_index, a.try_number, a.provider, a.raw_model_id, a.region as attempt_region, a.state, a.created_at as attempt_created, a.run_at, a.dispatched_at,
+        h.amount_microcredits, h.state as hold_state, h.expires_at, h.created_at as hold_created, h.generation_id = g.id as hold_is_generations,
+        tr.amount_microcredits as transfer, tr.kind as transfer_kind, tr.created_at as transfer_created,
+        tr.debit_ledger_account_id = (select id from seaplane.ledger_accounts where account_id = g.account_id and kind = 'customer_available') as from_available,
+        tr.credit_ledger_account_id = (select id from seaplane.ledger_accounts where account_id = g.account_id and kind = 'customer_held') as to_held
+      from seaplane.generations g join seaplane.attempts a on a.generation_id = g.id join seaplane.holds h on h.id = g.hold_id
+      join seaplane.ledger_transfers tr on tr.hold_id = h.id
+      where g.account_id = ${accountId} order by g.created_at, g.id`.execute(t.db)).rows;
+    const [s] = await rows(one);
+    const m = await rows(many);
+    expect(m).toHaveLength(2);
+    const strip = (r: Record<string, unknown> | undefined) => ({ ...r, generation_id: undefined, prediction: undefined });
+    for (const r of m) expect(strip(r)).toEqual(strip(s));
+    expect(s).toMatchObject({ prediction_is_attempt: true, hold_is_generations: true, from_available: true, to_held: true, hold_state: 'pending', state: 'queued' });
+    const byId = (id: string | null) => m.find((r) => r.generation_id === id);
+    for (const r of batch) {
+      expect(shape(r.body, r.generation_id, byId(r.generation_id)?.prediction as string))
+        .toEqual(shape(single[0]?.body, single[0]?.generation_id ?? null, s?.prediction as string));
+    }
+    expect(await balances(t.db, many)).toMatchObject({ available: 6 * C, held: 4 * C });
+    await expectLedgerSound(t.db);
+  });
+
+  it('takes accounts it cannot cover at once, keyed items and accounts that owe one by one, in the same batch', async () => {
+    const covered = await newAccount(t.db, 10 * C);
+    const short = await newAccount(t.db, 3 * C); // cannot cover its items' sum: one by one, one is refused
+    const owes = await newAccount(t.db, 10 * C);
+    await rpcOne(t.db, 'credits_clawback', { p_account_id: owes, p_amount_microcredits: 12 * C, p_reference: `owes:${owes}`, p_now: T0 });
+    const items = [args(covered, 0), args(owes, 1), args(covered, 2, { p_idempotency_key: 'kc', p_fingerprint: 'fc' }), args(short, 3, { p_cost_estimate_microcredits: 4 * C }),
+      args(covered, 4), args(short, 5, { p_cost_estimate_microcredits: 1 * C })];
+    const rows = await rpc(t.db, 'generations_create', { p_items: items.map(item) });
+    const byIdx = new Map(rows.map((r) => [r.idx, r]));
+    expect([0, 1, 2, 3, 4, 5].map((i) => byIdx.get(i)?.outcome)).toEqual(['created', 'receivable_outstanding', 'created', 'insufficient_credits', 'created', 'created']);
+    expect(byIdx.get(1)).toMatchObject({ http_status: 402, generation_id: null });
+    expect(await balances(t.db, covered)).toMatchObject({ available: 7 * C, held: 3 * C });
+    expect(await balances(t.db, short)).toMatchObject({ available: 2 * C, held: 1 * C });
+    expect(await counts(covered)).toEqual({ holds: 3, generations: 3, attempts: 3, keys: 1 });
+    expect(await counts(owes)).toEqual({ holds: 0, generations: 0, attempts: 0, keys: 0 });
+    // the keyed item replays from the key it claimed in the batch
+    const replay = await rpc(t.db, 'generations_create', { p_items: [item(args(covered, 0, { p_idempotency_key: 'kc', p_fingerprint: 'fc' }), 0), item(args(covered, 1), 1)] });
+    expect(replay.find((r) => r.idx === 0)).toMatchObject({ outcome: 'replayed', generation_id: byIdx.get(2)?.generation_id });
+    expect(await counts(covered)).toEqual({ holds: 4, generations: 4, attempts: 4, keys: 1 });
     await expectLedgerSound(t.db);
   });
 
