@@ -130,19 +130,16 @@ $$;
 -- p_items: a JSON array of objects with the arguments of api.generation_create (without the p_
 -- prefix, plus `idx`, the caller's position of the item).
 --
--- The common case is written set-wise: the items without an idempotency key of every account
--- whose credits (read without a lock) cover all of them at once are created by one INSERT per
--- table (holds, their transfers, generations, first attempts), which costs a fraction of
--- preparing them one by one (docs/capacity.md). Every other item (an idempotency key to claim,
--- an account short of credits or owing a receivable) is prepared one by one as
--- api.generation_create would, in (account, idx) order.
+-- The common case is written set-wise: the items of every account whose credits (read without
+-- a lock) cover all of them at once are created by one INSERT per table (holds, their transfers,
+-- generations, first attempts, idempotency keys), which costs a fraction of preparing them one
+-- by one (docs/capacity.md). An item with an idempotency key joins them when its key is free: no
+-- row for it yet, the first item of the batch with that key, and its advisory lock taken (as
+-- seaplane.idempotency_claim takes it). Every other item (a key to replay, compare, expire or
+-- wait for; an account short of credits or owing a receivable) is prepared one by one as
+-- api.generation_create would, in (account, idx) order, after the set-wise ones: a second item
+-- with the same key therefore replays the first.
 --
--- Then each account is debited once, for the sum of its created holds, in account order: the
--- batch takes no account lock before that point and takes them in one order, so batches never
--- deadlock each other, and an account's lock is held from its debit to the commit. When an
--- account's credits no longer cover its holds (a concurrent hold took them after the unlocked
--- checks), the whole batch raises SE402 and nothing of it remains; the caller then sends the
--- items one by one (api.generation_create), which answers each exactly.
 create or replace function api.generations_create(p_items jsonb)
 returns table (idx integer, outcome text, http_status integer, body jsonb, generation_id uuid)
 language plpgsql security definer set search_path = '' as $$
@@ -166,11 +163,22 @@ begin
         cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
         request_id text, response_timestamp text, now timestamptz)
     ),
+    -- the items that can go set-wise: no key, or a free key whose lock this transaction took
+    -- (the lock is tried once per item, for the first item of each key, in idx order)
+    free as materialized (
+      select x.* from x
+      where x.idempotency_key is null
+         or (x.idx = (select min(y.idx) from x y where y.account_id = x.account_id and y.idempotency_key = x.idempotency_key)
+             and not exists (select 1 from seaplane.idempotency_keys ik
+                             where ik.account_id = x.account_id and ik.key = x.idempotency_key)
+             and pg_catalog.pg_try_advisory_xact_lock(
+                   pg_catalog.hashtextextended(x.account_id::text || '/' || x.idempotency_key, 7310)))
+    ),
     -- each account's credits as seaplane.hold_prepare reads them, against the sum of its items
     a as (
       select s.account_id, av.id as available_id, he.id as held_id, u.n >= 64 as fold
-      from (select x.account_id, sum(x.cost_estimate_microcredits) as total, bool_and(x.cost_estimate_microcredits > 0) as positive
-            from x where x.idempotency_key is null group by x.account_id) s
+      from (select f.account_id, sum(f.cost_estimate_microcredits) as total, bool_and(f.cost_estimate_microcredits > 0) as positive
+            from free f group by f.account_id) s
       join seaplane.ledger_accounts av on av.account_id = s.account_id and av.kind = 'customer_available'
       join seaplane.ledger_accounts he on he.account_id = s.account_id and he.kind = 'customer_held'
       left join seaplane.ledger_accounts re on re.account_id = s.account_id and re.kind = 'customer_receivable'
@@ -180,11 +188,22 @@ begin
       ) u
       where s.positive and coalesce(re.balance, 0) >= 0 and av.balance + u.total >= s.total
     ),
-    ok as materialized (
-      select x.*, a.available_id, a.held_id, a.fold, coalesce(x.now, now()) as t,
+    ids as materialized (
+      select f.*, a.available_id, a.held_id, a.fold, coalesce(f.now, now()) as t,
         gen_random_uuid() as gid, gen_random_uuid() as aid, gen_random_uuid() as hid
-      from x join a on a.account_id = x.account_id
-      where x.idempotency_key is null
+      from free f join a on a.account_id = f.account_id
+    ),
+    ok as materialized (
+      select ids.*, jsonb_build_object(
+        'status', 'success', 'request_id', ids.request_id, 'message', 'Generation initialized',
+        'timestamp', ids.response_timestamp,
+        'data', jsonb_build_object(
+          'model_identifier', ids.model_identifier,
+          'generation_provider_order', to_jsonb(ids.provider_order),
+          'generation_prediction_id', ids.aid::text,
+          'generation_id', ids.gid::text,
+          'generation_initialized', true)) as body
+      from ids
     ),
     h as (
       insert into seaplane.holds (id, account_id, amount_microcredits, generation_id, expires_at, created_at)
@@ -211,17 +230,14 @@ begin
         (id, generation_id, account_id, order_index, try_number, provider, raw_model_id, region, created_at, run_at)
       select ok.aid, ok.gid, ok.account_id, 0, 1, ok.provider_order[1], ok.raw_model_ids[1], ok.region, ok.t, ok.t
       from ok
+    ),
+    ik as (
+      insert into seaplane.idempotency_keys
+        (account_id, key, fingerprint, generation_id, response_status, response_body, created_at, expires_at)
+      select ok.account_id, ok.idempotency_key, ok.fingerprint, ok.gid, 200, ok.body, ok.t, ok.t + interval '24 hours'
+      from ok where ok.idempotency_key is not null
     )
-    select ok.idx, ok.account_id, ok.available_id, ok.fold, ok.t, ok.cost_estimate_microcredits as amount, ok.gid,
-      jsonb_build_object(
-        'status', 'success', 'request_id', ok.request_id, 'message', 'Generation initialized',
-        'timestamp', ok.response_timestamp,
-        'data', jsonb_build_object(
-          'model_identifier', ok.model_identifier,
-          'generation_provider_order', to_jsonb(ok.provider_order),
-          'generation_prediction_id', ok.aid::text,
-          'generation_id', ok.gid::text,
-          'generation_initialized', true)) as body
+    select ok.idx, ok.account_id, ok.available_id, ok.fold, ok.t, ok.cost_estimate_microcredits as amount, ok.gid, ok.body
     from ok
   loop
     v_done := v_done || r.idx;

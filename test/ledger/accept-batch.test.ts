@@ -71,10 +71,22 @@ describe('api.generations_create', () => {
     // the same request through both paths, on two accounts alike; every column but ids compared
     const one = await newAccount(t.db, 10 * C);
     const many = await newAccount(t.db, 10 * C);
-    const a = (accountId: string, i: number) => args(accountId, i, { p_apikey_id: 'key_1', p_request: { generation_prompt: 'same' }, p_request_id: 'req_same', p_cost_estimate_microcredits: 2 * C });
-    const single = await rpc(t.db, 'generation_create', a(one, 0));
-    const batch = await rpc(t.db, 'generations_create', { p_items: [item(a(many, 0), 0), item(a(many, 1), 1)] });
+    const a = (accountId: string, i: number, key: string | null = null) => args(accountId, i, {
+      p_apikey_id: 'key_1', p_request: { generation_prompt: 'same' }, p_request_id: 'req_same', p_cost_estimate_microcredits: 2 * C,
+      p_idempotency_key: key, p_fingerprint: key === null ? null : 'fp' });
+    const single = await rpc(t.db, 'generation_create', a(one, 0, 'key-a'));
+    // one item with a free key, one without: both go set-wise
+    const batch = await rpc(t.db, 'generations_create', { p_items: [item(a(many, 0, 'key-a'), 0), item(a(many, 1), 1)] });
     expect(batch.map((r) => r.outcome)).toEqual(['created', 'created']);
+    const keys = async (accountId: string) => (await sql<Record<string, unknown>>`
+      select key, fingerprint, response_status, response_body, created_at, expires_at, generation_id from seaplane.idempotency_keys
+      where account_id = ${accountId}`.execute(t.db)).rows;
+    const [ks] = await keys(one);
+    const km = await keys(many);
+    expect(km).toHaveLength(1);
+    expect({ ...km[0], response_body: undefined, generation_id: undefined }).toEqual({ ...ks, response_body: undefined, generation_id: undefined });
+    expect(km[0]?.generation_id).toBe(batch[0]?.generation_id);
+    expect(km[0]?.response_body).toEqual(batch[0]?.body);
     const shape = (body: unknown, generationId: string | null, predictionId: string) =>
       JSON.parse(JSON.stringify(body).replaceAll(generationId ?? '-', 'G').replaceAll(predictionId, 'P'));
     const rows = async (accountId: string) => (await sql<Record<string, unknown>>`
@@ -123,6 +135,25 @@ describe('api.generations_create', () => {
     expect(replay.find((r) => r.idx === 0)).toMatchObject({ outcome: 'replayed', generation_id: byIdx.get(2)?.generation_id });
     expect(await counts(covered)).toEqual({ holds: 4, generations: 4, attempts: 4, keys: 1 });
     await expectLedgerSound(t.db);
+  });
+
+  it('answers an item whose key another transaction holds as in flight, and creates the rest', async () => {
+    const a = await newAccount(t.db, 10 * C);
+    const holder = await wide.connect();
+    try {
+      // the lock seaplane.idempotency_claim takes while the original request is being accepted
+      await holder.query("select pg_advisory_lock(hashtextextended($1::text || '/' || 'busy', 7310))", [a]);
+      const rows = await rpc(t.db, 'generations_create', { p_items: [
+        item(args(a, 0, { p_idempotency_key: 'busy', p_fingerprint: 'f' }), 0), item(args(a, 1, { p_idempotency_key: 'free', p_fingerprint: 'f' }), 1), item(args(a, 2), 2)] });
+      const byIdx = new Map(rows.map((r) => [r.idx, r]));
+      expect([0, 1, 2].map((i) => byIdx.get(i)?.outcome)).toEqual(['idempotency_in_flight', 'created', 'created']);
+      expect(byIdx.get(0)).toMatchObject({ http_status: 409, generation_id: null });
+    } finally {
+      await holder.query('select pg_advisory_unlock_all()');
+      holder.release();
+    }
+    expect(await counts(a)).toEqual({ holds: 2, generations: 2, attempts: 2, keys: 1 });
+    expect(await balances(t.db, a)).toMatchObject({ available: 8 * C, held: 2 * C });
   });
 
   it("raises SE402 and leaves nothing when an account's credits cover each item but not their sum", async () => {
