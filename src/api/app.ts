@@ -48,14 +48,16 @@ function isConnectError(err: unknown): boolean {
  * Response instead builds a WHATWG Headers object per response and converts it back: ~15% of
  * the generate route's Node CPU (docs/capacity.md). Elsewhere (Deno), on the web Response.
  */
-function setResponseHeaders(c: Context<AppEnv>, headers: Record<string, string>): void {
+function setResponseHeaders(c: Context<AppEnv>, headers: readonly (readonly [string, string])[]): void {
   const outgoing = (c.env as { outgoing?: { setHeader?: (name: string, value: string) => unknown; headersSent?: boolean } } | undefined)?.outgoing;
   if (outgoing?.setHeader !== undefined && !outgoing.headersSent) {
-    for (const [k, v] of Object.entries(headers)) outgoing.setHeader(k, v);
+    for (const [k, v] of headers) outgoing.setHeader(k, v);
     return;
   }
-  for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  for (const [k, v] of headers) c.res.headers.set(k, v);
 }
+
+const CORS_ENTRIES = Object.entries(CORS_HEADERS);
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const deps: AppDeps = {
@@ -84,9 +86,11 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
       rate = await anonymousLimiter.limit(client, 'anonymous', deps.clock().getTime());
     }
-    setResponseHeaders(c, { ...CORS_HEADERS, ...rateHeaders(rate), 'X-Request-Id': c.get('requestId') });
+    setResponseHeaders(c, CORS_ENTRIES);
+    setResponseHeaders(c, [...Object.entries(rateHeaders(rate)), ['X-Request-Id', c.get('requestId')]]);
     // Queued, not written here: the writer batches after the response (see request-log.ts).
-    deps.requestLog?.add(await requestLogEntry(c, startedMs, deps.clock()));
+    const entry = requestLogEntry(c, startedMs, deps.clock());
+    deps.requestLog?.add(entry instanceof Promise ? await entry : entry);
   });
 
   registerGenerate(app, deps);

@@ -116,30 +116,32 @@ export class RequestLogWriter {
   }
 }
 
-/** The log entry of a finished request (called by the app's middleware after the handler). */
-export async function requestLogEntry(c: Context<AppEnv>, startedMs: number, now: Date): Promise<RequestLogEntry> {
+/**
+ * The log entry of a finished request (called by the app's middleware after the handler). Only
+ * an error whose code is not at hand has to be read back from the response (asynchronously);
+ * every other entry is built at once, without a promise.
+ */
+export function requestLogEntry(c: Context<AppEnv>, startedMs: number, now: Date): RequestLogEntry | Promise<RequestLogEntry> {
   const status = c.res.status;
-  let errorCode: string | null = null;
-  if (status >= 400) {
-    if (c.error instanceof ApiError) errorCode = c.error.spec.code;
-    else {
-      // 404/405 from notFound and mapped 5xx from onError: the code is in the envelope.
-      try {
-        const body = (await c.res.clone().json()) as { error?: { code?: unknown } };
-        errorCode = typeof body.error?.code === 'string' ? body.error.code : null;
-      } catch {
-        errorCode = null;
-      }
-    }
+  if (status >= 400 && !(c.error instanceof ApiError)) {
+    // 404/405 from notFound and mapped 5xx from onError: the code is in the envelope.
+    return (c.res.clone().json() as Promise<{ error?: { code?: unknown } }>).then(
+      (body) => (typeof body.error?.code === 'string' ? body.error.code : null),
+      () => null,
+    ).then((code) => entryOf(c, startedMs, now, code));
   }
+  return entryOf(c, startedMs, now, status >= 400 && c.error instanceof ApiError ? c.error.spec.code : null);
+}
+
+function entryOf(c: Context<AppEnv>, startedMs: number, now: Date, errorCode: string | null): RequestLogEntry {
   const auth = c.get('auth');
   const h = (name: string) => c.req.header(name) ?? null;
   return {
     account_id: auth?.accountId ?? null,
     apikey_id: auth?.apikeyId ?? null,
-    endpoint: endpointOf(new URL(c.req.url).pathname),
+    endpoint: endpointOf(c.req.path),
     method: c.req.method,
-    http_status: status,
+    http_status: c.res.status,
     error_code: errorCode,
     latency_ms: Math.max(0, Math.round(performance.now() - startedMs)),
     sdk_name: h('x-babysea-sdk-name'),

@@ -21,7 +21,9 @@ import { percentile, report, withBenchDatabase } from './harness.ts';
 const CLIENTS = 32;
 const SATURATION_REQUESTS = 4000;
 const ROUNDS = 3;
-const WARMUP_REQUESTS = 400;
+// Both sides are warmed before the rounds: with 400 each, generate (far more code for the JIT to
+// settle) still ran its first round ~20% below its third, while the baseline did not move.
+const WARMUP_REQUESTS = 2000;
 const RATE_PER_SECOND = 200;
 const RATE_REQUESTS = 1000; // 5 s at 200/s
 const ACCOUNTS = 8;
@@ -174,7 +176,8 @@ async function measure(url: string): Promise<void> {
         const gs = { perSecond: mid.gen, ok: Math.min(...rounds.map((x) => x.ok)) };
         report('baseline INSERT ... RETURNING (median round)', bs.perSecond, 'req/s');
         report(`generate accepted (${ACCOUNTS} accounts, median round)`, gs.perSecond, 'req/s', { value: bs.perSecond, name: 'baseline' });
-        console.log(`    ratio per round, alternating sides: ${ratios.map((x) => x.toFixed(2)).join(', ')}`);
+        console.log(`    per round, alternating sides (baseline / generate req/s): ${rounds.map((x) => `${x.base.toFixed(0)} / ${x.gen.toFixed(0)} = ${(x.gen / x.base).toFixed(2)}`).join('; ')}`);
+        console.log(`    ratios sorted: ${ratios.map((x) => x.toFixed(2)).join(', ')}`);
         const ss = await saturate(sqlOnly, SATURATION_REQUESTS);
         report('accept transactions alone, batched as the route does (pg, no HTTP)', ss.perSecond, 'req/s', { value: bs.perSecond, name: 'baseline' });
         console.log(`    generate = ${(gs.perSecond / ss.perSecond).toFixed(2)} of the SQL call alone (what the HTTP edge keeps)`);
