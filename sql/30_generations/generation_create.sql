@@ -140,6 +140,12 @@ $$;
 -- api.generation_create would, in (account, idx) order, after the set-wise ones: a second item
 -- with the same key therefore replays the first.
 --
+-- Then each account is debited once, for the sum of its created holds: the batch takes no
+-- account lock before that point and takes them all in account order, so batches never
+-- deadlock each other, and an account's lock is held from its debit to the commit. When an
+-- account's credits no longer cover its holds (a concurrent hold took them after the unlocked
+-- checks), the whole batch raises SE402 and nothing of it remains; the caller then sends the
+-- items one by one (api.generation_create), which answers each exactly.
 create or replace function api.generations_create(p_items jsonb)
 returns table (idx integer, outcome text, http_status integer, body jsonb, generation_id uuid)
 language plpgsql security definer set search_path = '' as $$
@@ -283,12 +289,36 @@ begin
     end loop;
   end if;
 
-  -- the debits, one per account, in account order: the only account locks the batch takes
-  for i in
-    select * from unnest(v_accounts, v_sums, v_available, v_folds, v_nows) as d(account_id, amount, available_id, fold, t)
-    order by d.account_id
-  loop
-    perform seaplane.hold_debit(i.account_id, i.available_id, i.amount, i.fold, i.t);
-  end loop;
+  -- The debits: the only account locks the batch takes. One statement locks every account's
+  -- available row in account order; one UPDATE then takes each account's sum where the cached
+  -- balance covers it (seaplane.hold_debit's fast path, for all accounts at once); an account
+  -- that must fold its unfolded credits first, or is short, goes through seaplane.hold_debit,
+  -- which raises SE402 when the credits are gone.
+  if cardinality(v_accounts) > 0 then
+    perform 1 from seaplane.ledger_accounts la where la.id = any (v_available)
+    order by la.account_id for no key update;
+    for i in
+      with d as (
+        select * from unnest(v_accounts, v_sums, v_available, v_folds, v_nows) as d(account_id, amount, available_id, fold, t)
+      ),
+      u as (
+        update seaplane.ledger_accounts la set balance = la.balance - d.amount
+        from d where la.id = d.available_id and la.balance >= d.amount and not d.fold
+        returning d.account_id, la.balance
+      )
+      select d.*, u.account_id is not null as debited, u.balance,
+        u.account_id is not null and exists (
+          select 1 from seaplane.credit_alert_thresholds t
+          where t.account_id = d.account_id and t.armed and t.threshold_microcredits > u.balance) as alert
+      from d left join u on u.account_id = d.account_id
+      order by d.account_id
+    loop
+      if not i.debited then
+        perform seaplane.hold_debit(i.account_id, i.available_id, i.amount, i.fold, i.t);
+      elsif i.alert then
+        perform seaplane.credit_alerts_check(i.account_id, i.balance, i.t);
+      end if;
+    end loop;
+  end if;
 end;
 $$;

@@ -156,6 +156,25 @@ describe('api.generations_create', () => {
     expect(await balances(t.db, a)).toMatchObject({ available: 8 * C, held: 2 * C });
   });
 
+  it('debits accounts the cached balance covers in one statement, with their low-balance alerts, and folds the others first', async () => {
+    const alerting = await newAccount(t.db, 10 * C);
+    await rpc(t.db, 'credit_alerts_set', { p_account_id: alerting, p_thresholds_microcredits: [5 * C] });
+    // a voided hold's credits wait unfolded: the cached balance (2) alone does not cover 4
+    const folding = await newAccount(t.db, 10 * C);
+    const h = await rpcOne(t.db, 'hold_place', { p_account_id: folding, p_amount_microcredits: 8 * C, p_expires_at: new Date(T0.getTime() + 3600_000), p_now: T0 });
+    await rpcOne(t.db, 'hold_void', { p_hold_id: h.hold_id as string, p_now: T0 });
+    const rows = await rpc(t.db, 'generations_create', { p_items: [
+      item(args(alerting, 0, { p_cost_estimate_microcredits: 3 * C }), 0), item(args(folding, 1, { p_cost_estimate_microcredits: 2 * C }), 1),
+      item(args(alerting, 2, { p_cost_estimate_microcredits: 3 * C }), 2), item(args(folding, 3, { p_cost_estimate_microcredits: 2 * C }), 3)] });
+    expect(rows.map((r) => r.outcome)).toEqual(['created', 'created', 'created', 'created']);
+    expect(await balances(t.db, alerting)).toMatchObject({ available: 4 * C, held: 6 * C });
+    expect(await balances(t.db, folding)).toMatchObject({ available: 6 * C, held: 4 * C });
+    const events = (await sql<{ payload: { current_balance: number; thresholds_crossed: unknown } }>`
+      select payload from seaplane.outbox_events where account_id = ${alerting} and event = 'credits.low_balance'`.execute(t.db)).rows;
+    expect(events.map((e) => e.payload)).toEqual([{ account_id: alerting, current_balance: 4, thresholds_crossed: [{ threshold: 5, balance_at: 4 }] }]);
+    await expectLedgerSound(t.db);
+  });
+
   it("raises SE402 and leaves nothing when an account's credits cover each item but not their sum", async () => {
     const a = await newAccount(t.db, 2 * C);
     const b = await newAccount(t.db, 10 * C);
