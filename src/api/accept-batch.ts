@@ -1,11 +1,11 @@
 // Accepts in batches. Every generate request ends in one SQL transaction (claim, hold, insert,
 // debit); under load most of that transaction's cost is the round trip, the statement overhead
 // and the durable commit, not the rows. This coalescer sends a request alone and at once when
-// the database is idle, and otherwise gathers the requests that arrive while MAX_IN_FLIGHT calls
-// are running into one api.generations_create call: one round trip and one commit for up to
+// the database is idle, and otherwise gathers the requests that arrive while a call is
+// running into one api.generations_create call: one round trip and one commit for up to
 // MAX_BATCH accepts (src/lib/coalesce.ts).
 //
-// Exactness is kept by the SQL (sql/30_generations/generation_create.sql): each item is prepared
+// Exactness is kept by the SQL (sql/30_generations/generation_create.sql): each item is written
 // as api.generation_create would, accounts are debited in one order, and a batch whose debit
 // comes up short (SE402) or that fails for any reason the server reports rolls back whole. Its
 // items are then sent one by one through api.generation_create, so each gets exactly the answer
@@ -21,16 +21,20 @@ export type Accept = (args: AcceptArgs) => Promise<AcceptRow>;
 
 /**
  * Accepts in one transaction at most. It bounds how long a batch holds its accounts' locks and
- * how much is sent again one by one when a batch is refused; batches seldom reach it (the bench's
- * 32 clients made batches of ~8).
+ * how much is sent again one by one when a batch is refused (the bench's 32 clients in a closed
+ * loop make batches of ~16-31).
  */
 export const MAX_BATCH = 32;
 /**
- * Accounts are split into SHARDS groups, each with one call in flight: batches of different
- * groups lock different accounts, so they run side by side instead of queueing on each other's
- * account locks (a batch holds each of its accounts' locks until it commits).
+ * Accounts can be split into SHARDS groups, each with one call in flight: batches of different
+ * groups lock different accounts, so they would run side by side instead of queueing on each
+ * other's account locks. One group is the default: since a batch writes its items set-wise, most
+ * of its cost is per call (round trip, statements, commit), and one batch at a time carrying
+ * everything that queued behind it accepted ~15-25% more than two smaller ones in parallel
+ * (docs/capacity.md). Batches of other API processes still run alongside; all lock accounts in
+ * one order.
  */
-export const SHARDS = 2;
+export const SHARDS = 1;
 
 function item(args: AcceptArgs, idx: number): Record<string, unknown> {
   const out: Record<string, unknown> = { idx };
