@@ -169,8 +169,11 @@ begin
         cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
         request_id text, response_timestamp text, now timestamptz)
     ),
-    -- the items that can go set-wise: no key, or a free key whose lock this transaction took
-    -- (the lock is tried once per item, for the first item of each key, in idx order)
+    -- the items that can go set-wise: no key, or the batch's first item with a key that has no
+    -- row and whose lock this transaction took. SQL may try the lock before the other
+    -- conditions: a lock taken for an item that then goes one by one is the one
+    -- seaplane.idempotency_claim takes again, which a transaction may; a lock another
+    -- transaction holds sends the item one by one, where it is answered in flight.
     free as materialized (
       select x.* from x
       where x.idempotency_key is null
