@@ -138,14 +138,17 @@ $$;
 -- seaplane.idempotency_claim takes it). Every other item (a key to replay, compare, expire or
 -- wait for; an account short of credits or owing a receivable) is prepared one by one as
 -- api.generation_create would, in (account, idx) order, after the set-wise ones: a second item
--- with the same key therefore replays the first.
+-- with the same key therefore replays the first, and an item without a key that what the
+-- account's earlier items left does not cover is refused (insufficient_credits) as it would be
+-- after them.
 --
 -- Then each account is debited once, for the sum of its created holds: the batch takes no
 -- account lock before that point and takes them all in account order, so batches never
 -- deadlock each other, and an account's lock is held from its debit to the commit. When an
 -- account's credits no longer cover its holds (a concurrent hold took them after the unlocked
--- checks), the whole batch raises SE402 and nothing of it remains; the caller then sends the
--- items one by one (api.generation_create), which answers each exactly.
+-- checks, or items with keys each passed the check but not together), the whole batch raises
+-- SE402 and nothing of it remains; the caller then sends the items one by one
+-- (api.generation_create), which answers each exactly.
 create or replace function api.generations_create(p_items jsonb)
 returns table (idx integer, outcome text, http_status integer, body jsonb, generation_id uuid)
 language plpgsql security definer set search_path = '' as $$
@@ -160,6 +163,8 @@ declare
   v_folds boolean[] := '{}';
   v_nows timestamptz[] := '{}';
   k integer;
+  v_unlocked bigint;
+  v_receivable bigint;
 begin
   for r in
     with x as materialized (
@@ -271,6 +276,23 @@ begin
       where x.idx <> all (v_done)
       order by x.account_id, x.idx
     loop
+      -- An item without a key is answered as it would be after the batch's earlier items of its
+      -- account: refused when what they left does not cover it (hold_prepare alone would pass
+      -- it on the unlocked balance, and the account's debit would then refuse the whole batch).
+      if i.idempotency_key is null and i.cost_estimate_microcredits > 0 then
+        select av.balance + coalesce((select sum(c.amount_microcredits) from seaplane.ledger_unfolded_credits c
+                                      where c.ledger_account_id = av.id), 0),
+               coalesce((select re.balance from seaplane.ledger_accounts re
+                         where re.account_id = i.account_id and re.kind = 'customer_receivable'), 0)
+        into v_unlocked, v_receivable
+        from seaplane.ledger_accounts av where av.account_id = i.account_id and av.kind = 'customer_available';
+        k := array_position(v_accounts, i.account_id);
+        if v_receivable >= 0 and v_unlocked - coalesce(v_sums[k], 0) < i.cost_estimate_microcredits then
+          idx := i.idx; outcome := 'insufficient_credits'; http_status := 402; body := null; generation_id := null;
+          return next;
+          continue;
+        end if;
+      end if;
       r := seaplane.generation_prepare(i.account_id, i.apikey_id, i.region, i.model_identifier, i.model_type,
         i.request, i.provider_order, i.raw_model_ids, i.routing, i.cost_estimate_microcredits,
         i.deadline_seconds, i.idempotency_key, i.fingerprint, i.request_id, i.response_timestamp,

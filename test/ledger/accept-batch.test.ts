@@ -175,10 +175,26 @@ describe('api.generations_create', () => {
     await expectLedgerSound(t.db);
   });
 
-  it("raises SE402 and leaves nothing when an account's credits cover each item but not their sum", async () => {
+  it('answers items without a key as they would be after the account\'s earlier items, without refusing the batch', async () => {
+    const a = await newAccount(t.db, 3 * C);
+    const b = await newAccount(t.db, 10 * C);
+    // each is covered alone (3), not all together (5): 2 is created, the next 2 finds 1 left, 1 fits
+    const items = [args(a, 0, { p_cost_estimate_microcredits: 2 * C }), args(b, 1), args(a, 2, { p_cost_estimate_microcredits: 2 * C }),
+      args(a, 3, { p_cost_estimate_microcredits: 1 * C })];
+    const rows = await rpc(t.db, 'generations_create', { p_items: items.map(item) });
+    const byIdx = new Map(rows.map((r) => [r.idx, r]));
+    expect([0, 1, 2, 3].map((i) => byIdx.get(i)?.outcome)).toEqual(['created', 'created', 'insufficient_credits', 'created']);
+    expect(byIdx.get(2)).toMatchObject({ http_status: 402, body: null, generation_id: null });
+    expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 3 * C });
+    expect(await counts(a)).toEqual({ holds: 2, generations: 2, attempts: 2, keys: 0 });
+    await expectLedgerSound(t.db);
+  });
+
+  it("raises SE402 and leaves nothing when keyed items' credits cover each but not their sum", async () => {
     const a = await newAccount(t.db, 2 * C);
     const b = await newAccount(t.db, 10 * C);
-    const items = [args(a, 0), args(a, 1), args(a, 2), args(b, 3, { p_idempotency_key: 'kb', p_fingerprint: 'fb' })];
+    const keyed = (i: number) => ({ p_idempotency_key: `ka${i}`, p_fingerprint: 'fa' });
+    const items = [args(a, 0, keyed(0)), args(a, 1, keyed(1)), args(a, 2, keyed(2)), args(b, 3, { p_idempotency_key: 'kb', p_fingerprint: 'fb' })];
     await expect(rpc(t.db, 'generations_create', { p_items: items.map(item) })).rejects.toMatchObject({ code: 'SE402' });
     expect(await counts(a)).toEqual({ holds: 0, generations: 0, attempts: 0, keys: 0 });
     expect(await counts(b)).toEqual({ holds: 0, generations: 0, attempts: 0, keys: 0 });
@@ -192,13 +208,14 @@ describe('acceptBatcher', () => {
     const a = await newAccount(t.db, 2 * C);
     const sent: number[] = [];
     const accept = acceptBatcher(wdb, { shards: 1, onSend: (size) => sent.push(size) });
-    // the first goes alone; the three queued behind it go as one batch, whose debit (3) exceeds
-    // what is left (1): SE402, then one by one: one more is created, two are refused
-    const results = await Promise.all([0, 1, 2, 3].map((i) => accept(args(a, i))));
+    // the first goes alone; the three queued behind it (with keys, each checked alone) go as one
+    // batch, whose debit (3) exceeds what is left (1): SE402, then one by one: one more is
+    // created, two are refused
+    const results = await Promise.all([0, 1, 2, 3].map((i) => accept(args(a, i, { p_idempotency_key: `q${i}`, p_fingerprint: 'f' }))));
     expect(sent).toEqual([1, 3]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['created', 'created', 'insufficient_credits', 'insufficient_credits']);
     for (const r of results.filter((x) => x.outcome === 'insufficient_credits')) expect(r).toMatchObject({ http_status: 402, generation_id: null });
-    expect(await counts(a)).toEqual({ holds: 2, generations: 2, attempts: 2, keys: 0 });
+    expect(await counts(a)).toEqual({ holds: 2, generations: 2, attempts: 2, keys: 2 });
     expect(await balances(t.db, a)).toMatchObject({ available: 0, held: 2 * C });
   });
 
