@@ -5,6 +5,23 @@
 -- available down); resolving takes only the hold's row lock (it gives available back through
 -- ledger_unfolded_credits), so settlements never queue behind an account's accepts.
 
+-- A customer's credits as a hold reads them without a lock: the available ledger account, its
+-- cached balance plus the credits waiting unfolded, the held account, what is owed (a
+-- receivable, negative) and how many credits wait unfolded. seaplane.hold_prepare reads one
+-- account through it, api.generations_create a batch's accounts; a view, so the planner inlines
+-- it into each.
+create or replace view seaplane.customer_credits_unlocked_v as
+select av.account_id, av.id as available_id, he.id as held_id, av.balance + u.total as available,
+  coalesce(re.balance, 0) as receivable, u.n as unfolded
+from seaplane.ledger_accounts av
+join seaplane.ledger_accounts he on he.account_id = av.account_id and he.kind = 'customer_held'
+left join seaplane.ledger_accounts re on re.account_id = av.account_id and re.kind = 'customer_receivable'
+cross join lateral (
+  select coalesce(sum(x.amount_microcredits), 0) as total, count(*)::integer as n
+  from seaplane.ledger_unfolded_credits x where x.ledger_account_id = av.id
+) u
+where av.kind = 'customer_available';
+
 -- Placing a hold is two steps, so that the account's lock is held only at the very end of the
 -- caller's transaction (from the lock to the commit), as in a one-row UPDATE:
 --   1. seaplane.hold_prepare reads the balance without a lock and, when it suffices, inserts
@@ -29,16 +46,9 @@ begin
   if p_amount <= 0 then
     raise exception 'hold amount must be positive' using errcode = '22023';
   end if;
-  select av.id, av.balance + u.total, he.id, coalesce(re.balance, 0), u.n
+  select c.available_id, c.available, c.held_id, c.receivable, c.unfolded
   into available_id, v_available, v_held, v_receivable, v_unfolded
-  from seaplane.ledger_accounts av
-  join seaplane.ledger_accounts he on he.account_id = av.account_id and he.kind = 'customer_held'
-  left join seaplane.ledger_accounts re on re.account_id = av.account_id and re.kind = 'customer_receivable'
-  cross join lateral (
-    select coalesce(sum(x.amount_microcredits), 0) as total, count(*)::integer as n
-    from seaplane.ledger_unfolded_credits x where x.ledger_account_id = av.id
-  ) u
-  where av.account_id = p_account_id and av.kind = 'customer_available';
+  from seaplane.customer_credits_unlocked_v c where c.account_id = p_account_id;
   -- fold once enough credits have piled up, so that readers never sum many rows
   fold := v_unfolded >= 64;
   if available_id is null or v_held is null then

@@ -126,6 +126,23 @@ begin
 end;
 $$;
 
+-- The items of a batch (p_items of api.generations_create) as rows: the arguments of
+-- api.generation_create without their p_ prefix, plus idx, the caller's position of the item.
+-- Without a SET clause, so the planner inlines it into the statements that read it.
+create or replace function seaplane.accept_items(p_items jsonb)
+returns table (
+  idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
+  request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
+  cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
+  request_id text, response_timestamp text, now timestamptz)
+language sql immutable as $$
+  select * from pg_catalog.jsonb_to_recordset(p_items) as x(
+    idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
+    request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
+    cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
+    request_id text, response_timestamp text, now timestamptz);
+$$;
+
 -- A batch of accepts in one transaction: one round trip and one commit for many requests.
 -- p_items: a JSON array of objects with the arguments of api.generation_create (without the p_
 -- prefix, plus `idx`, the caller's position of the item).
@@ -168,11 +185,7 @@ declare
 begin
   for r in
     with x as materialized (
-      select * from jsonb_to_recordset(p_items) as x(
-        idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
-        request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
-        cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
-        request_id text, response_timestamp text, now timestamptz)
+      select * from seaplane.accept_items(p_items) x
     ),
     -- the items that can go set-wise: no key, or the batch's first item with a key that has no
     -- row and whose lock this transaction took. SQL may try the lock before the other
@@ -190,17 +203,11 @@ begin
     ),
     -- each account's credits as seaplane.hold_prepare reads them, against the sum of its items
     a as (
-      select s.account_id, av.id as available_id, he.id as held_id, u.n >= 64 as fold
+      select s.account_id, c.available_id, c.held_id, c.unfolded >= 64 as fold
       from (select f.account_id, sum(f.cost_estimate_microcredits) as total, bool_and(f.cost_estimate_microcredits > 0) as positive
             from free f group by f.account_id) s
-      join seaplane.ledger_accounts av on av.account_id = s.account_id and av.kind = 'customer_available'
-      join seaplane.ledger_accounts he on he.account_id = s.account_id and he.kind = 'customer_held'
-      left join seaplane.ledger_accounts re on re.account_id = s.account_id and re.kind = 'customer_receivable'
-      cross join lateral (
-        select coalesce(sum(c.amount_microcredits), 0) as total, count(*)::integer as n
-        from seaplane.ledger_unfolded_credits c where c.ledger_account_id = av.id
-      ) u
-      where s.positive and coalesce(re.balance, 0) >= 0 and av.balance + u.total >= s.total
+      join seaplane.customer_credits_unlocked_v c on c.account_id = s.account_id
+      where s.positive and c.receivable >= 0 and c.available >= s.total
     ),
     ids as materialized (
       select f.*, a.available_id, a.held_id, a.fold, coalesce(f.now, now()) as t,
@@ -268,11 +275,7 @@ begin
 
   if cardinality(v_done) < jsonb_array_length(p_items) then
     for i in
-      select * from jsonb_to_recordset(p_items) as x(
-        idx integer, account_id uuid, apikey_id text, region text, model_identifier text, model_type text,
-        request jsonb, provider_order text[], raw_model_ids text[], routing jsonb,
-        cost_estimate_microcredits bigint, deadline_seconds integer, idempotency_key text, fingerprint text,
-        request_id text, response_timestamp text, now timestamptz)
+      select * from seaplane.accept_items(p_items) x
       where x.idx <> all (v_done)
       order by x.account_id, x.idx
     loop
@@ -280,12 +283,8 @@ begin
       -- account: refused when what they left does not cover it (hold_prepare alone would pass
       -- it on the unlocked balance, and the account's debit would then refuse the whole batch).
       if i.idempotency_key is null and i.cost_estimate_microcredits > 0 then
-        select av.balance + coalesce((select sum(c.amount_microcredits) from seaplane.ledger_unfolded_credits c
-                                      where c.ledger_account_id = av.id), 0),
-               coalesce((select re.balance from seaplane.ledger_accounts re
-                         where re.account_id = i.account_id and re.kind = 'customer_receivable'), 0)
-        into v_unlocked, v_receivable
-        from seaplane.ledger_accounts av where av.account_id = i.account_id and av.kind = 'customer_available';
+        select c.available, c.receivable into v_unlocked, v_receivable
+        from seaplane.customer_credits_unlocked_v c where c.account_id = i.account_id;
         k := array_position(v_accounts, i.account_id);
         if v_receivable >= 0 and v_unlocked - coalesce(v_sums[k], 0) < i.cost_estimate_microcredits then
           idx := i.idx; outcome := 'insufficient_credits'; http_status := 402; body := null; generation_id := null;
